@@ -1,0 +1,181 @@
+/**
+ * Tensor backend ladder.
+ *
+ * At start-up spikelab picks the first backend of this ladder that is installed and loads:
+ *
+ * | rung       | package                          | TF.js backend name | notes                                    |
+ * |------------|----------------------------------|--------------------|------------------------------------------|
+ * | `node-gpu` | `@tensorflow/tfjs-node-gpu`      | `tensorflow`       | optional: CUDA machines only             |
+ * | `node`     | `@tensorflow/tfjs-node`          | `tensorflow`       | optional: needs libtensorflow downloaded |
+ * | `wasm`     | `@tensorflow/tfjs-backend-wasm`  | `wasm`             | the embedded default (XNNPACK, SIMD)     |
+ * | `cpu`      | built into `@tensorflow/tfjs`    | `cpu`              | pure JS reference, ~30x slower than wasm |
+ *
+ * `SPIKELAB_BACKEND=<rung>` or {@link useBackend} overrides the choice. One line says which backend
+ * runs and why the rungs above it were skipped. The wasm rung also registers the kernels TF.js
+ * 4.22 lacks or gets wrong on wasm (see `wasm-kernels.ts`), so conv nets train there.
+ */
+import { createRequire } from "node:module";
+import { tf } from "./tf.js";
+import { registerWasmKernels } from "./wasm-kernels.js";
+
+export { tf };
+
+/** The rungs of the ladder, best first. */
+export const BACKEND_LADDER = ["node-gpu", "node", "wasm", "cpu"] as const;
+export type BackendRung = (typeof BACKEND_LADDER)[number];
+
+export interface SkippedRung {
+  rung: BackendRung;
+  why: string;
+}
+
+export interface BackendChoice {
+  /** The rung that runs. */
+  rung: BackendRung;
+  /** The TF.js backend name (`tensorflow`, `wasm` or `cpu`). */
+  tfBackend: string;
+  /** Why this rung was chosen (`auto`, `SPIKELAB_BACKEND`, `useBackend()`). */
+  reason: string;
+  /** Rungs above the chosen one and why each was not used. */
+  skipped: SkippedRung[];
+}
+
+const PACKAGE_OF: Record<BackendRung, string | null> = {
+  "node-gpu": "@tensorflow/tfjs-node-gpu",
+  node: "@tensorflow/tfjs-node",
+  wasm: "@tensorflow/tfjs-backend-wasm",
+  cpu: null,
+};
+
+const TF_NAME_OF: Record<BackendRung, string> = {
+  "node-gpu": "tensorflow",
+  node: "tensorflow",
+  wasm: "wasm",
+  cpu: "cpu",
+};
+
+let current: BackendChoice | null = null;
+let pending: Promise<BackendChoice> | null = null;
+
+export function isBackendRung(name: string): name is BackendRung {
+  return (BACKEND_LADDER as readonly string[]).includes(name);
+}
+
+function errorMessage(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split("\n")[0]!.slice(0, 160);
+}
+
+/** Whether a package can be resolved from this project (without loading it). */
+function isInstalled(pkg: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Try to bring one rung up. Returns null on success, or the reason it cannot run.
+ * Optional native packages are loaded with `require`, so TF.js sees the same module instance.
+ */
+async function tryRung(rung: BackendRung): Promise<string | null> {
+  const pkg = PACKAGE_OF[rung];
+  if (pkg !== null) {
+    if (!isInstalled(pkg)) return `${pkg} is not installed`;
+    try {
+      createRequire(import.meta.url)(pkg);
+    } catch (e) {
+      return `${pkg} failed to load: ${errorMessage(e)}`;
+    }
+  }
+  const tfName = TF_NAME_OF[rung];
+  if (rung === "node-gpu" || rung === "node") {
+    // Both packages register the backend `tensorflow`; only -gpu sees a CUDA device.
+    if (tf.findBackendFactory(tfName) == null) return `${pkg} loaded but registered no '${tfName}' backend`;
+  }
+  if (rung === "wasm") registerWasmKernels();
+  let ok = false;
+  try {
+    ok = await tf.setBackend(tfName);
+  } catch (e) {
+    return `initialising '${tfName}' failed: ${errorMessage(e)}`;
+  }
+  if (!ok) return `initialising '${tfName}' failed`;
+  await tf.ready();
+  if (rung === "node-gpu" && !(await hasCudaDevice())) return "no CUDA device visible to libtensorflow";
+  return null;
+}
+
+async function hasCudaDevice(): Promise<boolean> {
+  try {
+    const gpu = createRequire(import.meta.url)("@tensorflow/tfjs-node-gpu") as {
+      node?: { getNumGPUs?: () => number };
+    };
+    return (gpu.node?.getNumGPUs?.() ?? 1) > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The one line printed at start-up. */
+export function describeBackend(choice: BackendChoice): string {
+  const skipped = choice.skipped.map((s) => `${s.rung}: ${s.why}`).join("; ");
+  return `[spikelab] backend ${choice.rung} (tf '${choice.tfBackend}', ${choice.reason})` +
+    (skipped ? ` — skipped ${skipped}` : "");
+}
+
+export interface InitOptions {
+  /** Print the one-line summary (default: true unless `SPIKELAB_QUIET=1`). */
+  log?: boolean;
+}
+
+async function choose(forced: BackendRung | null, reason: string, opts: InitOptions): Promise<BackendChoice> {
+  const skipped: SkippedRung[] = [];
+  const rungs = forced ? [forced] : [...BACKEND_LADDER];
+  for (const rung of rungs) {
+    const why = await tryRung(rung);
+    if (why === null) {
+      const choice: BackendChoice = { rung, tfBackend: TF_NAME_OF[rung], reason, skipped };
+      current = choice;
+      const log = opts.log ?? process.env.SPIKELAB_QUIET !== "1";
+      if (log) console.log(describeBackend(choice));
+      return choice;
+    }
+    if (forced) throw new Error(`backend '${rung}' was requested (${reason}) but cannot run: ${why}`);
+    skipped.push({ rung, why });
+  }
+  throw new Error(`no TF.js backend could start: ${skipped.map((s) => `${s.rung}: ${s.why}`).join("; ")}`);
+}
+
+/**
+ * Pick the backend once per process: `SPIKELAB_BACKEND` if set, otherwise the first rung of
+ * {@link BACKEND_LADDER} that loads. Later calls return the same choice.
+ */
+export function initBackend(opts: InitOptions = {}): Promise<BackendChoice> {
+  if (current) return Promise.resolve(current);
+  if (!pending) {
+    const env = process.env.SPIKELAB_BACKEND?.trim();
+    if (env && !isBackendRung(env)) {
+      return Promise.reject(new Error(
+        `SPIKELAB_BACKEND='${env}' is not a backend; expected one of ${BACKEND_LADDER.join(", ")}`));
+    }
+    pending = choose(env ? (env as BackendRung) : null, env ? "SPIKELAB_BACKEND" : "auto", opts)
+      .finally(() => { pending = null; });
+  }
+  return pending;
+}
+
+/** Switch to a named rung now (throws, naming the reason, if it cannot run). */
+export async function useBackend(rung: BackendRung, opts: InitOptions = {}): Promise<BackendChoice> {
+  if (!isBackendRung(rung)) {
+    throw new Error(`useBackend('${rung as string}'): expected one of ${BACKEND_LADDER.join(", ")}`);
+  }
+  return choose(rung, "useBackend()", opts);
+}
+
+/** The backend chosen so far, or null before {@link initBackend}. */
+export function currentBackend(): BackendChoice | null {
+  return current;
+}
