@@ -1,0 +1,11 @@
+/**
+ * spikelab — spiking neurons, SNN losses, DVS dataset loaders and a reproducibility kit on TensorFlow.js.
+ *
+ * The package root re-exports the public API of every concept folder under `src/lib/`.
+ */
+export * from "./lib/backend/index.js";
+export * from "./lib/util/fs.js";
+export * from "./lib/util/random.js";
+export * from "./lib/util/progress.js";
+export * from "./lib/losses/index.js";
+export * from "./lib/metrics/index.js";

@@ -1,0 +1,4 @@
+export * from "./energy.js";
+export * from "./flops.js";
+export * from "./neuron-ops.js";
+export * from "./rates.js";
