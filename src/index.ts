@@ -9,3 +9,5 @@ export * from "./lib/util/random.js";
 export * from "./lib/util/progress.js";
 export * from "./lib/losses/index.js";
 export * from "./lib/metrics/index.js";
+export * from "./lib/train/index.js";
+export * from "./lib/util/safetensors.js";

@@ -1,0 +1,6 @@
+export * from "./optimizers.js";
+export * from "./schedules.js";
+export * from "./gradients.js";
+export * from "./mixing.js";
+export * from "./checkpoint.js";
+export * from "./trainer.js";

@@ -1,0 +1,162 @@
+/**
+ * Optimisers with PyTorch semantics and per-group weight decay.
+ *
+ * SGD (momentum μ, coupled decay):  d = g + wd·w;  buf = μ·buf + d (buf₀ = d);  w ← w − lr·buf
+ *                                   (nesterov: w ← w − lr·(d + μ·buf)).
+ * Adam (coupled decay):             g ← g + wd·w;  m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;
+ *                                   w ← w − lr·m̂/(√v̂ + ε),  m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ).
+ * AdamW (decoupled decay):          w ← w − lr·wd·w, then the Adam update without decay.
+ *
+ * Parameters whose group is in `noDecay` (the papers exclude norm, bias, IMP, TEBN, κ) get wd = 0.
+ * All state lives in tensors returned by `state()`, so checkpoints restore an optimiser exactly.
+ */
+import { tf } from "../backend/tf.js";
+import type { NamedParameter, ParamGroup } from "../layers/module.js";
+
+export const DEFAULT_NO_DECAY: ParamGroup[] = ["norm", "bias", "imp", "tebn", "kappa", "threshold"];
+
+export interface OptimizerState {
+  step: number;
+  tensors: Record<string, tf.Tensor>;
+}
+
+export interface Optimizer {
+  readonly name: string;
+  /** Apply one update with learning rate `lr`; `grads` keyed by parameter name. */
+  apply(params: NamedParameter[], grads: Record<string, tf.Tensor>, lr: number): void;
+  state(): OptimizerState;
+  loadState(s: OptimizerState): void;
+  dispose(): void;
+}
+
+interface CommonOptions {
+  weightDecay?: number;
+  noDecay?: ParamGroup[];
+}
+
+abstract class BaseOptimizer implements Optimizer {
+  abstract readonly name: string;
+  protected slots = new Map<string, tf.Tensor>();
+  protected t = 0;
+  protected readonly weightDecay: number;
+  protected readonly noDecay: Set<ParamGroup>;
+
+  constructor(opts: CommonOptions) {
+    this.weightDecay = opts.weightDecay ?? 0;
+    if (!(this.weightDecay >= 0)) throw new Error(`weightDecay must be >= 0, got ${opts.weightDecay}`);
+    this.noDecay = new Set(opts.noDecay ?? DEFAULT_NO_DECAY);
+  }
+
+  protected decayOf(p: NamedParameter): number {
+    return this.noDecay.has(p.group) ? 0 : this.weightDecay;
+  }
+
+  protected setSlot(key: string, value: tf.Tensor): void {
+    const old = this.slots.get(key);
+    this.slots.set(key, tf.keep(value));
+    old?.dispose();
+  }
+
+  apply(params: NamedParameter[], grads: Record<string, tf.Tensor>, lr: number): void {
+    if (!(lr >= 0)) throw new Error(`${this.name}: learning rate must be >= 0, got ${lr}`);
+    this.t += 1;
+    for (const p of params) {
+      const g = grads[p.name];
+      if (!g) continue; // parameter not reached by this loss
+      tf.tidy(() => this.update(p, g, lr));
+    }
+  }
+
+  protected abstract update(p: NamedParameter, g: tf.Tensor, lr: number): void;
+
+  state(): OptimizerState {
+    return { step: this.t, tensors: Object.fromEntries(this.slots) };
+  }
+
+  loadState(s: OptimizerState): void {
+    this.dispose();
+    this.t = s.step;
+    for (const [k, v] of Object.entries(s.tensors)) this.slots.set(k, tf.keep(tf.clone(v)));
+  }
+
+  dispose(): void {
+    for (const v of this.slots.values()) v.dispose();
+    this.slots.clear();
+  }
+}
+
+export interface SGDOptions extends CommonOptions {
+  momentum?: number;
+  nesterov?: boolean;
+}
+
+export class SGD extends BaseOptimizer {
+  readonly name = "SGD";
+  private readonly momentum: number;
+  private readonly nesterov: boolean;
+
+  constructor(opts: SGDOptions = {}) {
+    super(opts);
+    this.momentum = opts.momentum ?? 0;
+    this.nesterov = opts.nesterov ?? false;
+  }
+
+  protected update(p: NamedParameter, g: tf.Tensor, lr: number): void {
+    const w = p.variable;
+    const wd = this.decayOf(p);
+    let d = wd ? tf.add(g, tf.mul(w, wd)) : g;
+    if (this.momentum) {
+      const key = `${p.name}.momentum`;
+      const prev = this.slots.get(key);
+      const buf = prev ? tf.add(tf.mul(prev, this.momentum), d) : tf.clone(d);
+      this.setSlot(key, buf);
+      d = this.nesterov ? tf.add(d, tf.mul(buf, this.momentum)) : buf;
+    }
+    w.assign(tf.sub(w, tf.mul(d, lr)));
+  }
+}
+
+export interface AdamOptions extends CommonOptions {
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  /** true = AdamW (decoupled decay). */
+  decoupled?: boolean;
+}
+
+export class Adam extends BaseOptimizer {
+  readonly name: string;
+  private readonly b1: number;
+  private readonly b2: number;
+  private readonly eps: number;
+  private readonly decoupled: boolean;
+
+  constructor(opts: AdamOptions = {}) {
+    super(opts);
+    this.b1 = opts.beta1 ?? 0.9;
+    this.b2 = opts.beta2 ?? 0.999;
+    this.eps = opts.eps ?? 1e-8;
+    this.decoupled = opts.decoupled ?? false;
+    this.name = this.decoupled ? "AdamW" : "Adam";
+  }
+
+  protected update(p: NamedParameter, g: tf.Tensor, lr: number): void {
+    const w = p.variable;
+    const wd = this.decayOf(p);
+    if (wd && this.decoupled) w.assign(tf.sub(w, tf.mul(w, lr * wd)));
+    const grad = wd && !this.decoupled ? tf.add(g, tf.mul(w, wd)) : g;
+    const mKey = `${p.name}.m`, vKey = `${p.name}.v`;
+    const m = tf.add(tf.mul(this.slots.get(mKey) ?? tf.zerosLike(grad), this.b1), tf.mul(grad, 1 - this.b1));
+    const v = tf.add(tf.mul(this.slots.get(vKey) ?? tf.zerosLike(grad), this.b2), tf.mul(tf.square(grad), 1 - this.b2));
+    this.setSlot(mKey, m);
+    this.setSlot(vKey, v);
+    const mHat = tf.div(m, 1 - this.b1 ** this.t);
+    const vHat = tf.div(v, 1 - this.b2 ** this.t);
+    w.assign(tf.sub(w, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), this.eps)), lr)));
+  }
+}
+
+/** AdamW: Adam with decoupled weight decay (default wd 0.01 as PyTorch). */
+export function adamW(opts: Omit<AdamOptions, "decoupled"> = {}): Adam {
+  return new Adam({ weightDecay: 0.01, ...opts, decoupled: true });
+}

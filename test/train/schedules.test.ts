@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { cosineLr, warmupThen } from "../../src/lib/train/schedules.js";
+
+describe("schedules", () => {
+  it("cosine: base at 0, midpoint at T/2, eta_min at T_max and after", () => {
+    const s = cosineLr({ base: 0.1, tMax: 230 });
+    expect(s(0)).toBeCloseTo(0.1, 12);
+    expect(s(115)).toBeCloseTo(0.05, 12);
+    expect(s(230)).toBeCloseTo(0, 12);
+    expect(cosineLr({ base: 1e-3, tMax: 10, etaMin: 1e-6 })(10)).toBeCloseTo(1e-6, 12);
+    expect(() => cosineLr({ base: 1, tMax: 0 })).toThrow(/tMax/);
+  });
+  it("linear warm-up from a start factor, then the main schedule on shifted epochs", () => {
+    const s = warmupThen({ epochs: 30, startFactor: 5e-6, base: 1e-3, then: cosineLr({ base: 1e-3, tMax: 170, etaMin: 1e-6 }) });
+    expect(s(0)).toBeCloseTo(5e-9, 12);
+    expect(s(15)).toBeCloseTo(1e-3 * (5e-6 + (1 - 5e-6) * 0.5), 12);
+    expect(s(30)).toBeCloseTo(1e-3, 12);
+    expect(s(200)).toBeCloseTo(1e-6, 12);
+  });
+});
