@@ -11,3 +11,5 @@ export * from "./lib/losses/index.js";
 export * from "./lib/metrics/index.js";
 export * from "./lib/train/index.js";
 export * from "./lib/util/safetensors.js";
+export * from "./lib/neurons/index.js";
+export * from "./lib/surrogate.js";

@@ -1,0 +1,8 @@
+/** Spiking neurons (time-first `[T, B, ...]`). Append-only barrel: each neuron family adds its lines. */
+export * from "./base.js";
+export * from "./imp.js";
+export * from "./fused.js";
+export * from "./if.js";
+export * from "./lif.js";
+export * from "./legacy-lif.js";
+export * from "./plif.js";
