@@ -1,0 +1,61 @@
+/**
+ * `Conv2DBackpropFilter` for backends that lack it (wasm in TF.js 4.22, toolchain §7.1, tensorflow/tfjs#8474).
+ *
+ * Forward conv (dilation 1, the only one TF.js differentiates): with `x̃` the input zero-padded by
+ * `(top, left)`, `y[b,i,j,o] = Σ_{p,q,c} x̃[b, i·sh + p, j·sw + q, c] · w[p,q,c,o]`. So
+ *
+ *     dW[p,q,c,o] = Σ_{b,i,j} x̃[b, i·sh + p, j·sw + q, c] · dy[b,i,j,o]
+ *
+ * Read with `c` as the batch, `(p,q)` as the output pixel, `b` as the input channel and `(i,j)` as
+ * the filter tap, this is itself a *forward* conv (toolchain §7.2):
+ *
+ *     dW^T = conv2d( x̃^T : [Ci, H̃, W̃, B],  dy^T : [Ho, Wo, B, Co],  stride 1, dilation (sh, sw), 'valid' )
+ *
+ * whose output `[Ci, H', W', Co]` has `H' = H̃ − (Ho−1)·sh ≥ KH`; its first `KH × KW` pixels,
+ * transposed to `[KH, KW, Ci, Co]`, are dW. The stride of the original conv becomes the dilation of
+ * this one (taps of dy sit `sh` input rows apart). The padding: `top`/`left` from TF.js's conv info
+ * (covers 'same', 'valid', explicit `[[0,0],[t,b],[l,r],[0,0]]` and a number with
+ * `dimRoundingMode`), and at the bottom/right just enough zeros that the last output row's window
+ * fits (`(Ho−1)·sh + KH` rows); rows beyond that would only feed pixels past `KH` that we slice off,
+ * and rows of the real padding that no window reaches contribute nothing, as in the reference.
+ * NCHW input is handled by choosing the transposition (x `[B,C,H,W]` → `[C,H,W,B]`).
+ */
+import { tf } from "../tf.js";
+import { compose, expectRank, type KernelArgs, type TensorInfo } from "./compose.js";
+
+const NAME = "Conv2DBackpropFilter";
+
+export function conv2dBackpropFilterComposed(backendName: string) {
+  return function conv2dBackpropFilter({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
+    const x = expectRank(NAME, "x", inputs.x, 4);
+    const dy = expectRank(NAME, "dy", inputs.dy, 4);
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+    const fmt = tf.backend_util.convertConv2DDataFormat(dataFormat ?? "NHWC");
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, fmt);
+    const nhwc = info.dataFormat === "channelsLast";
+    const expectedDy = nhwc
+      ? [info.batchSize, info.outHeight, info.outWidth, info.outChannels]
+      : [info.batchSize, info.outChannels, info.outHeight, info.outWidth];
+    if (dy.shape.some((d, i) => d !== expectedDy[i])) {
+      throw new Error(`${NAME}: input 'dy' has shape [${dy.shape}]; expected [${expectedDy}] for x [${x.shape}], ` +
+        `filterShape [${filterShape}], strides ${JSON.stringify(strides)}, pad ${JSON.stringify(pad)}`);
+    }
+    const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw } = info;
+    const { outHeight: Ho, outWidth: Wo, inChannels: Ci, outChannels: Co, inHeight: H, inWidth: W } = info;
+    const { top, left } = info.padInfo;
+    return compose(backend, backendName, (c) => {
+      const xT = c.transpose(x, nhwc ? [3, 1, 2, 0] : [1, 2, 3, 0]); // [Ci, H, W, B]
+      // rows needed so the last window fits: (Ho−1)·sh + KH
+      const padH = Math.max(0, (Ho - 1) * sh + KH - H - top);
+      const padW = Math.max(0, (Wo - 1) * sw + KW - W - left);
+      const xP = c.padOrCrop(xT, [[0, 0], [top, padH], [left, padW], [0, 0]]);
+      const dyT = c.transpose(dy, nhwc ? [1, 2, 0, 3] : [2, 3, 0, 1]); // [Ho, Wo, B, Co]
+      const g = c.run("Conv2D", { x: xP, filter: dyT }, {
+        strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [sh, sw],
+      }); // [Ci, H', W', Co]
+      const gs = c.slice(g, [0, 0, 0, 0], [Ci, KH, KW, Co]);
+      return c.transpose(gs, [1, 2, 0, 3]);
+    });
+  };
+}
