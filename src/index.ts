@@ -13,3 +13,4 @@ export * from "./lib/train/index.js";
 export * from "./lib/util/safetensors.js";
 export * from "./lib/neurons/index.js";
 export * from "./lib/surrogate.js";
+export * from "./lib/data/index.js";

@@ -1,0 +1,40 @@
+/**
+ * `npm run bench`: every benchmark of the project, each reported as ratios measured in one run.
+ *
+ *   npm run bench                       # conv training step (wasm vs cpu), neurons (quick grid), data (20 MB files)
+ *   npm run bench -- --only neurons     # one benchmark
+ *   npm run bench -- --full             # full grids (minutes to tens of minutes)
+ *
+ * Results go to `reports/bench/` (git-ignored). Timings are never asserted in tests.
+ */
+import { initBackend } from "../src/lib/backend/index.js";
+
+const args = process.argv.slice(2);
+const full = args.includes("--full");
+const onlyIdx = args.indexOf("--only");
+const only = onlyIdx >= 0 ? (args[onlyIdx + 1] ?? "").split(",") : null;
+
+type Bench = { name: string; run: () => Promise<unknown> };
+const benches: Bench[] = [
+  { name: "conv", run: async () => (await import("./conv-train-step.js")).benchConvTrainStep() },
+  {
+    name: "neurons",
+    run: async () => {
+      const m = await import("./neurons.js");
+      return m.benchNeurons(full ? {} : { ...m.QUICK_GRID });
+    },
+  },
+  { name: "data", run: async () => (await import("./data.js")).benchData({ mb: full ? 100 : 20 }) },
+];
+
+const unknown = only?.filter((n) => !benches.some((b) => b.name === n)) ?? [];
+if (unknown.length) {
+  console.error(`bench: unknown benchmark(s) ${unknown.join(", ")}; expected one of ${benches.map((b) => b.name).join(", ")}`);
+  process.exit(2);
+}
+await initBackend();
+for (const b of benches) {
+  if (only && !only.includes(b.name)) continue;
+  console.log(`\n=== bench: ${b.name}${full ? " (full)" : ""} ===`);
+  await b.run();
+}

@@ -1,0 +1,106 @@
+/**
+ * CIFAR10-DVS, original AEDAT 2.0 release (events-and-parity §1.6, §3.2, §7 item 7; papers §2.4, §3.5).
+ *
+ * Layout: `<root>/<class>/cifar10_<class>_<i>.aedat`, i = 0..999, classes in the order of
+ * {@link CIFAR10_DVS_CLASSES} (alphabetical, so SJ's string sort agrees: airplane = 0 … truck = 9).
+ * Canvas 128×128; default decoding is SJ's orientation (`aedat2.ts`).
+ *
+ * Splits (`split`):
+ * - `"tebn"` (default; TEBN/PSN/MPE-PSN/IMP-48): files 0–99 of each class are test, 100–999 train;
+ * - `"seeded"`: per class, files ordered by index are shuffled with our `Rng(seed)` stream and the first
+ *   ⌊ratio·n⌋ are train. This does **not** reproduce amazing-cls's NumPy legacy MT19937 shuffle
+ *   (papers §3.5); for exact parity pass `splitList` (a committed list);
+ * - `"lexicographic"`: SJ `split_to_train_test_set(0.9)` without shuffling — the first ⌈ratio·n⌉ files
+ *   of each class in **string** order (`_0, _1, _10, _100, …`), the SEW-ResNet recipe;
+ * - `"list"`: `splitList` JSON `{ "train": [...], "test": [...] }` of paths relative to root;
+ * - `"all"`: every file (split name "all").
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { Rng } from "../../util/random.js";
+import type { Events } from "../events.js";
+import { readAedat2File, type Aedat2Orientation } from "../formats/aedat2.js";
+import { parseSplitList, type EventDataset, type SampleRef } from "./common.js";
+
+export const CIFAR10_DVS_CLASSES = [
+  "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
+] as const;
+export const CIFAR10_DVS_SENSOR = { height: 128, width: 128 } as const;
+
+export type Cifar10DvsSplit = "tebn" | "seeded" | "lexicographic" | "list" | "all";
+
+export interface Cifar10DvsOptions {
+  root: string;
+  train?: boolean;
+  split?: Cifar10DvsSplit;
+  seed?: number;
+  trainRatio?: number;
+  splitList?: string;
+  orientation?: Aedat2Orientation;
+}
+
+/** Index i of `cifar10_<class>_<i>.aedat`, or NaN. */
+export function cifarFileIndex(name: string): number {
+  const m = /_(\d+)\.aedat$/.exec(name);
+  return m ? Number(m[1]) : NaN;
+}
+
+export class Cifar10Dvs implements EventDataset {
+  readonly name = "cifar10-dvs";
+  readonly sensor = CIFAR10_DVS_SENSOR;
+  readonly classes: readonly string[] = CIFAR10_DVS_CLASSES;
+  private constructor(
+    readonly root: string, readonly split: string, readonly samples: readonly SampleRef[],
+    readonly decodeParams: Record<string, unknown>,
+  ) {}
+
+  /** Every file per class, sorted by numeric index. */
+  static listFiles(root: string): string[][] {
+    return CIFAR10_DVS_CLASSES.map((c) => {
+      const dir = join(root, c);
+      if (!existsSync(dir)) throw new Error(`Cifar10Dvs: class folder ${dir} is missing; expected <root>/<class>/cifar10_<class>_<i>.aedat`);
+      return readdirSync(dir).filter((f) => f.endsWith(".aedat"))
+        .sort((a, b) => cifarFileIndex(a) - cifarFileIndex(b) || (a < b ? -1 : a > b ? 1 : 0))
+        .map((f) => join(dir, f));
+    });
+  }
+
+  static async open(o: Cifar10DvsOptions): Promise<Cifar10Dvs> {
+    const kind = o.split ?? "tebn";
+    const train = o.train ?? true;
+    const ratio = o.trainRatio ?? 0.9;
+    if (!(ratio > 0 && ratio < 1)) throw new Error(`Cifar10Dvs: trainRatio must be in (0, 1), got ${ratio}`);
+    const perClass = Cifar10Dvs.listFiles(o.root);
+    let chosen: string[][];
+    if (kind === "all") chosen = perClass;
+    else if (kind === "tebn") chosen = perClass.map((fs) => fs.filter((f) => (cifarFileIndex(f) >= 100) === train));
+    else if (kind === "seeded") {
+      const rng = new Rng(o.seed ?? 0);
+      chosen = perClass.map((fs) => {
+        const s = rng.shuffle([...fs]);
+        const k = Math.floor(ratio * s.length);
+        return train ? s.slice(0, k) : s.slice(k);
+      });
+    } else if (kind === "lexicographic") {
+      chosen = perClass.map((fs) => {
+        const s = [...fs].sort();
+        const k = Math.ceil(ratio * s.length);
+        return train ? s.slice(0, k) : s.slice(k);
+      });
+    } else if (kind === "list") {
+      if (!o.splitList) throw new Error("Cifar10Dvs: split 'list' needs splitList (path of a JSON split list)");
+      const lst = parseSplitList(await readFile(o.splitList, "utf8"), o.splitList);
+      const want = new Set(train ? lst.train : lst.test);
+      chosen = perClass.map((fs) => fs.filter((f) => want.has(relative(o.root, f).split("\\").join("/"))));
+    } else throw new Error(`Cifar10Dvs: split must be one of tebn, seeded, lexicographic, list, all; got '${String(kind)}'`);
+    const samples: SampleRef[] = [];
+    chosen.forEach((fs, c) => fs.forEach((f) => samples.push({ id: relative(o.root, f).replace(/\.aedat$/, ""), file: f, label: c })));
+    const splitName = kind === "all" ? "all" : `${kind}${kind === "seeded" ? `-${o.seed ?? 0}` : ""}-${train ? "train" : "test"}`;
+    return new Cifar10Dvs(o.root, splitName, samples, { format: "aedat2", orientation: o.orientation ?? "spikingjelly" });
+  }
+
+  loadEvents(ref: SampleRef): Promise<Events> {
+    return readAedat2File(ref.file, { orientation: this.decodeParams.orientation as Aedat2Orientation });
+  }
+}

@@ -1,0 +1,6 @@
+export * from "./types.js";
+export * from "./resize.js";
+export * from "./crop.js";
+export * from "./flip.js";
+export * from "./spikformer.js";
+export * from "./temporal.js";
