@@ -49,3 +49,20 @@ describe("FrameLoader", () => {
     expect(() => new FrameLoader(src, { batchSize: 0 })).toThrow(/batchSize must be a positive integer/);
   });
 });
+
+describe("FrameLoader as a trainer BatchSource", () => {
+  it("batch(epoch, k) equals the k-th batch of epoch(), in any call order", async () => {
+    const frames = Array.from({ length: 10 }, (_, i) => ({ frames: { data: new Float32Array(2 * 2 * 1 * 1).fill(i), shape: [2, 2, 1, 1] as [number, number, number, number] }, label: i % 3 }));
+    const source = { length: frames.length, get: async (i: number) => frames[i]! };
+    const loader = new FrameLoader(source as never, { batchSize: 3, shuffle: true, seed: 4, dropLast: true });
+    const seq: number[][] = [];
+    for await (const b of loader.epoch(1)) { seq.push(Array.from(b.y.dataSync())); b.x.dispose(); b.y.dispose(); }
+    expect(loader.batchesPerEpoch()).toBe(3);
+    for (const k of [2, 0, 1, 2]) {
+      const b = await loader.batch(1, k);
+      expect(Array.from(b.labels)).toEqual(seq[k]);
+      b.x.dispose();
+    }
+    await expect(loader.batch(1, 3)).rejects.toThrow(/index 3 outside \[0, 3\)/);
+  });
+});

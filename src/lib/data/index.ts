@@ -11,3 +11,4 @@ export * from "./datasets/index.js";
 export * from "./cache.js";
 export * from "./loader.js";
 export * from "./synthetic.js";
+export * from "./mnist.js";

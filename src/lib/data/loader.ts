@@ -58,7 +58,13 @@ export function stackTimeFirst(samples: readonly Frames[]): { data: Float32Array
   return { data: out, shape: [T, B, C, H, W] };
 }
 
+/**
+ * Also a trainer `BatchSource`: `batch(epoch, k)` returns batch k of an epoch by address (the same
+ * batch every time), prefetching batch k + 1, so a resumed run can jump straight to its batch.
+ */
 export class FrameLoader {
+  private ahead: { epoch: number; k: number; p: Promise<{ frames: Frames[]; labels: number[] }> } | null = null;
+
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly seed: number;
@@ -77,6 +83,23 @@ export class FrameLoader {
   get numBatches(): number {
     const n = this.source.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  batchesPerEpoch(): number {
+    return this.numBatches;
+  }
+
+  /** Batch `k` of `epoch` as `{ x: [T, B, C, H, W], labels }` (trainer `BatchSource`). */
+  async batch(epoch: number, k: number): Promise<{ x: tf.Tensor; labels: Int32Array }> {
+    const nb = this.numBatches;
+    if (!(Number.isInteger(k) && k >= 0 && k < nb)) throw new Error(`FrameLoader.batch: index ${k} outside [0, ${nb})`);
+    const order = this.order(epoch);
+    const slice = (i: number) => order.slice(i * this.batchSize, Math.min(order.length, (i + 1) * this.batchSize));
+    const hit = this.ahead && this.ahead.epoch === epoch && this.ahead.k === k ? this.ahead.p : null;
+    const cur = await (hit ?? this.load(slice(k), epoch));
+    this.ahead = (this.opts.prefetch ?? true) && k + 1 < nb ? { epoch, k: k + 1, p: this.load(slice(k + 1), epoch) } : null;
+    const st = stackTimeFirst(cur.frames);
+    return { x: tf.tensor(st.data, st.shape, "float32"), labels: Int32Array.from(cur.labels) };
   }
 
   /** Sample order of an epoch. */
