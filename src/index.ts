@@ -14,3 +14,4 @@ export * from "./lib/util/safetensors.js";
 export * from "./lib/neurons/index.js";
 export * from "./lib/surrogate.js";
 export * from "./lib/data/index.js";
+export * from "./lib/plot/index.js";
