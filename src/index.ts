@@ -15,3 +15,4 @@ export * from "./lib/neurons/index.js";
 export * from "./lib/surrogate.js";
 export * from "./lib/data/index.js";
 export * from "./lib/plot/index.js";
+export * from "./lib/examples/starter.js";
