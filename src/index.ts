@@ -16,3 +16,4 @@ export * from "./lib/surrogate.js";
 export * from "./lib/data/index.js";
 export * from "./lib/plot/index.js";
 export * from "./lib/examples/starter.js";
+export * from "./lib/repro/index.js";

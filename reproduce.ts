@@ -1,0 +1,7 @@
+/**
+ * Reproduce the papers' figures and tables: `npx tsx reproduce.ts list`, `npx tsx reproduce.ts imp:fig3`.
+ * A thin shell over `src/lib/repro/cli.ts`; every item's logic lives in `src/figures/<paper>/<item>.ts`.
+ */
+import { main } from "./src/lib/repro/cli.js";
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,6 @@
+export * from "./claims.js";
+export * from "./verdict.js";
+export * from "./item.js";
+export * from "./items.js";
+export * from "./provenance.js";
+export * from "./runner.js";

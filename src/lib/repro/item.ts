@@ -1,0 +1,58 @@
+/**
+ * The figure-module contract. Each `src/figures/<paper>/<item>.ts` exports
+ *
+ *   export async function run(ctx: RunContext): Promise<ItemResult>
+ *
+ * returning its data, the values it reproduced (keyed by claim id from `claims.ts`), vega-lite (or
+ * vega) figures and notes. `reproduce.ts` and the notebooks both call `run()`; the runner turns the
+ * reproduced values into comparisons and writes the report.
+ */
+import type { PaperId } from "./claims.js";
+import type { ProgressBar } from "../util/progress.js";
+import type { Scale } from "./verdict.js";
+
+export interface RunContext {
+  scale: Scale;
+  seed: number;
+  /** Folder of this run's outputs (results/<paper>/<item>/<scale>/). */
+  outDir: string;
+  progress(label: string, total: number): ProgressBar;
+}
+
+export interface Reproduced {
+  claimId: string;
+  value: number | null;
+  note?: string;
+}
+
+export interface ItemResult {
+  title: string;
+  data: unknown;
+  reproduced: Reproduced[];
+  figures: { name: string; spec: Record<string, unknown> }[];
+  notes: string[];
+}
+
+export type FigureRun = (ctx: RunContext) => Promise<ItemResult>;
+
+export interface ItemNeeds {
+  /** Estimated CPU minutes per scale on a 2-core machine with wasm. */
+  cpuMinutes: Partial<Record<Scale, number>>;
+  dataset?: string;
+  gpu?: boolean;
+}
+
+export interface ReproItem {
+  id: `${PaperId}:${string}`;
+  paper: PaperId;
+  item: string;
+  title: string;
+  needs: ItemNeeds;
+  scales: Scale[];
+  status: "ready" | "not-built";
+  /** Scale used when none is given (default: the smallest supported). */
+  defaultScale?: Scale;
+  /** Why it is not built yet (status "not-built"). */
+  reason?: string;
+  load?: () => Promise<FigureRun>;
+}

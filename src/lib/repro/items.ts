@@ -1,0 +1,66 @@
+/**
+ * Every reproducible item of the three papers. Items whose machinery is not built yet are listed with
+ * status "not-built" and the reason — never faked.
+ */
+import type { PaperId } from "./claims.js";
+import type { FigureRun, ItemNeeds, ReproItem } from "./item.js";
+import type { Scale } from "./verdict.js";
+
+const ALL: Scale[] = ["smoke", "small", "paper"];
+
+/**
+ * A built item. Deterministic items (exact counts, formulas) compute the paper's full setting at every
+ * scale, so they default to `paper`; trained items default to their smallest scale.
+ */
+function ready(paper: PaperId, item: string, title: string, needs: ItemNeeds, load: () => Promise<FigureRun>, opts: { scales?: Scale[]; defaultScale?: Scale } = {}): ReproItem {
+  return { id: `${paper}:${item}` as ReproItem["id"], paper, item, title, needs, scales: opts.scales ?? ALL, status: "ready", load, ...(opts.defaultScale ? { defaultScale: opts.defaultScale } : {}) };
+}
+
+function pending(paper: PaperId, item: string, title: string, needs: ItemNeeds, reason: string, scales: Scale[] = ALL): ReproItem {
+  return { id: `${paper}:${item}` as ReproItem["id"], paper, item, title, needs, scales, status: "not-built", reason };
+}
+
+const NEEDS_NEURONS = "needs the parallel-neuron families (PSN, MPE-PSN, mul-free PSN; issue #3)";
+const NEEDS_NETS = "needs the papers' networks and their training runs (issues #4, #6–#8)";
+
+export const ITEMS: ReproItem[] = [
+  // MPE-PSN
+  pending("mpe-psn", "fig1", "Speed-up of MPE-PSN over the sequential LIF, forward (and forward+backward)", { cpuMinutes: { smoke: 1, small: 5, paper: 15 } }, NEEDS_NEURONS),
+  pending("mpe-psn", "fig3a", "L2 distance estimated vs sequential potential, with/without L_mem, and accuracy", { cpuMinutes: { smoke: 3, small: 60 }, dataset: "DVS128 Gesture", gpu: true }, NEEDS_NETS),
+  pending("mpe-psn", "fig3b", "Per-layer spike rate of MPE-PSN vs vanilla LIF networks", { cpuMinutes: { smoke: 3, small: 60 }, dataset: "DVS128 Gesture", gpu: true }, NEEDS_NETS),
+  pending("mpe-psn", "fig4", "2-D loss contours around trained LIF and MPE-PSN weights, loss and accuracy curves", { cpuMinutes: { smoke: 5, small: 60 }, dataset: "CIFAR10-DVS", gpu: true }, NEEDS_NETS),
+  pending("mpe-psn", "table1", "Accuracy on CIFAR10-DVS (T = 4/8/10) and N-Caltech101 (T = 10)", { cpuMinutes: { smoke: 3, small: 60 }, dataset: "CIFAR10-DVS, N-Caltech101", gpu: true }, NEEDS_NETS),
+  pending("mpe-psn", "table2", "Further accuracy table (contents UNKNOWN; CIFAR10 ResNet-19 log)", { cpuMinutes: { smoke: 3, small: 60 }, dataset: "CIFAR10", gpu: true }, NEEDS_NETS),
+  pending("mpe-psn", "abstract", "DVS128 Gesture T = 16 accuracy 97.92 %", { cpuMinutes: { smoke: 3, small: 60 }, dataset: "DVS128 Gesture", gpu: true }, NEEDS_NETS),
+  // IMP / LTS / TET-S
+  ready("imp", "fig1", "Membrane potential heatmaps: adjusting the IMP vs adjusting the input intensity", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/imp/fig1.js")).run, { defaultScale: "paper" }),
+  ready("imp", "fig3", "IF pattern mapping over 4 steps at IMP 0.0, 0.25 and learnable", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/imp/fig3.js")).run, { defaultScale: "paper" }),
+  pending("imp", "fig4", "Per-time-step test accuracy of a static-image SNN", { cpuMinutes: { smoke: 2, small: 30 }, dataset: "CIFAR10", gpu: true }, NEEDS_NETS),
+  pending("imp", "fig5", "Convergence of SDT, TET and LTS on the toy network (static input)", { cpuMinutes: { smoke: 2, small: 60, paper: 600 } }, "the convergence-toy figure module is not written yet (issue #7)"),
+  pending("imp", "fig6", "Forward+backward time of IF with and without IMP", { cpuMinutes: { smoke: 1, small: 5, paper: 15 } }, "the timing figure module is not written yet (issue #7)"),
+  pending("imp", "fig8", "Convergence of SDT and TET on the toy network (dynamic input)", { cpuMinutes: { smoke: 2, small: 60, paper: 600 } }, "the convergence-toy figure module is not written yet (issue #7)"),
+  ...[1, 2, 3, 4, 5, 6, 7].map((n) => pending("imp", `table${n}`, [
+    "TET vs SDT per dataset", "SOTA comparison on CIFAR10-DVS and N-Caltech101", "ImageNet LTS results", "Ablation of ε and IMP",
+    "SOPs / energy vs Transformer SNNs", "SOPs / energy of SEW-ResNets under TET/SDT/LTS/LTS+IMP", "Accuracy vs time steps",
+  ][n - 1]!, { cpuMinutes: { smoke: 3, small: 60 }, dataset: n === 3 || n >= 5 ? "ImageNet" : "CIFAR10-DVS, N-Caltech101", gpu: true }, NEEDS_NETS)),
+  // mul-free channel-wise PSN
+  pending("mulfree", "table1", "Operation counts of PSN, sliding PSN and the mul-free neuron vs T and k", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, "needs the operation counter of the mul-free neuron (issue #3) and its figure module (issue #8)"),
+  pending("mulfree", "table9", "Energy of the neuron operations vs T and k", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, "figure module not written yet (issue #8)"),
+  pending("mulfree", "table6", "Energy of one CIFAR100 image, PSN vs mul-free neuron", { cpuMinutes: { smoke: 0.1, small: 1 } }, "figure module not written yet (issue #8)"),
+  pending("mulfree", "fig2", "Receptive field of stacked sliding vs channel-wise PSN layers", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, NEEDS_NEURONS),
+  pending("mulfree", "fig3", "Power-of-two quantiser and its gradient under Eq. 15 vs Eq. 16", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, NEEDS_NEURONS),
+  pending("mulfree", "fig5", "Accuracy vs order k (Table 10 as a figure)", { cpuMinutes: { smoke: 5, small: 60 }, dataset: "CIFAR100 / CIFAR10", gpu: true }, NEEDS_NETS),
+  pending("mulfree", "table10", "Accuracy vs order k, seq-CIFAR100 and pixel-CIFAR10 with/without dilation", { cpuMinutes: { smoke: 5, small: 60 }, dataset: "CIFAR100 / CIFAR10", gpu: true }, NEEDS_NETS),
+  pending("mulfree", "table11", "Training time per epoch vs T, PSN vs mul-free neuron per computation strategy", { cpuMinutes: { smoke: 2, small: 30 }, gpu: true }, NEEDS_NEURONS),
+  pending("mulfree", "fig6", "Training speed: PSN vs vanilla vs autoselect", { cpuMinutes: { smoke: 2, small: 30 }, gpu: true }, NEEDS_NEURONS),
+  pending("mulfree", "table2", "SHD accuracy", { cpuMinutes: { small: 60 }, dataset: "SHD", gpu: true }, "needs an SHD loader (not covered by the DVS loaders yet)"),
+  pending("mulfree", "table3", "Sequential CIFAR10/100 accuracy", { cpuMinutes: { smoke: 5, small: 60 }, dataset: "CIFAR10 / CIFAR100", gpu: true }, "needs a CIFAR10/100 loader (not covered yet)"),
+  pending("mulfree", "table4", "DVS-Lip accuracy", { cpuMinutes: { small: 60 }, dataset: "DVS-Lip", gpu: true }, "needs a DVS-Lip loader (not covered by the DVS loaders yet)"),
+  pending("mulfree", "table5", "Step-by-step inference memory on seq-CIFAR100", { cpuMinutes: { smoke: 5, small: 60 }, dataset: "CIFAR100", gpu: true }, "needs a CIFAR100 loader (not covered yet)"),
+];
+
+const byId = new Map<string, ReproItem>(ITEMS.map((i) => [i.id, i]));
+
+export function getItem(id: string): ReproItem | undefined {
+  return byId.get(id);
+}
