@@ -105,7 +105,17 @@ async function tryRung(rung: BackendRung): Promise<string | null> {
   if (!ok) return `initialising '${tfName}' failed`;
   await tf.ready();
   if (rung === "node-gpu" && !(await hasCudaDevice())) return "no CUDA device visible to libtensorflow";
+  silenceCpuBanner();
   return null;
+}
+
+/**
+ * The cpu backend prints a multi-line "install tfjs-node" banner on first use; spikelab already says
+ * in its one backend line which native rungs were skipped and why, so the banner is switched off.
+ */
+function silenceCpuBanner(): void {
+  const cpu = tf.findBackend("cpu") as { firstUse?: boolean } | null;
+  if (cpu && "firstUse" in cpu) cpu.firstUse = false;
 }
 
 async function hasCudaDevice(): Promise<boolean> {
