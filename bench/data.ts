@@ -26,7 +26,7 @@ function arg(name: string, def: number): number {
 }
 
 /** Fast pseudo-random events: sorted integer µs, uniform pixels. */
-function randomEvents(n: number, W: number, H: number, tStep: number, seed: number, tMax = Infinity): Events {
+export function randomEvents(n: number, W: number, H: number, tStep: number, seed: number, tMax = Infinity): Events {
   const ev = allocEvents(n);
   let s = seed >>> 0 || 1;
   let t = 0;
@@ -47,6 +47,35 @@ function time<T>(f: () => Promise<T>): Promise<[T, number]> {
   return f().then((r) => [r, (performance.now() - t0) / 1000]);
 }
 
+export interface BenchFile {
+  name: string;
+  format: "aedat3" | "aedat2" | "atis";
+  path: string;
+  read: (p: string) => Promise<Events>;
+}
+
+/** One file of at least `mb` MB per raw format, written into `dir` (also used by bench/compare). */
+export function writeBenchFiles(dir: string, mb: number): BenchFile[] {
+  const bytes = mb * 1e6;
+  const files: BenchFile[] = [];
+  {
+    const p = join(dir, "bench3.aedat");
+    writeFileSync(p, writeAedat3(randomEvents(Math.ceil(bytes / 8), 128, 128, 4, 1), { packetEvents: 8192 }));
+    files.push({ name: "AEDAT 3.1 (DVS Gesture)", format: "aedat3", path: p, read: (f) => readAedat3File(f) });
+  }
+  {
+    const p = join(dir, "bench2.aedat");
+    writeFileSync(p, writeAedat2(randomEvents(Math.ceil(bytes / 8), 128, 128, 4, 2)));
+    files.push({ name: "AEDAT 2.0 (CIFAR10-DVS)", format: "aedat2", path: p, read: (f) => readAedat2File(f) });
+  }
+  {
+    const p = join(dir, "bench.bin");
+    writeFileSync(p, writeAtis(randomEvents(Math.ceil(bytes / 5), 240, 180, 4, 3), { overflow: "tonic" }));
+    files.push({ name: "ATIS .bin (N-Caltech101)", format: "atis", path: p, read: (f) => readAtisFile(f, { overflow: "tonic" }) });
+  }
+  return files;
+}
+
 export interface DataBenchResult {
   /** Table rows: step, size, throughput, rate, time. */
   rows: string[][];
@@ -64,26 +93,7 @@ export async function benchData(opts: { mb?: number; keep?: boolean } = {}): Pro
   const res: DataBenchResult = { rows: [], parse: [], integrate: [], cacheHitMsPerSample: NaN };
   const dir = mkdtempSync(join(tmpdir(), "spikelab-bench-data-"));
   const rows: string[][] = [];
-  const bytes = MB * 1e6;
-  const files: { name: string; path: string; read: (p: string) => Promise<Events> }[] = [];
-  {
-    const n = Math.ceil(bytes / 8);
-    const p = join(dir, "bench3.aedat");
-    writeFileSync(p, writeAedat3(randomEvents(n, 128, 128, 4, 1), { packetEvents: 8192 }));
-    files.push({ name: "AEDAT 3.1 (DVS Gesture)", path: p, read: (f) => readAedat3File(f) });
-  }
-  {
-    const n = Math.ceil(bytes / 8);
-    const p = join(dir, "bench2.aedat");
-    writeFileSync(p, writeAedat2(randomEvents(n, 128, 128, 4, 2)));
-    files.push({ name: "AEDAT 2.0 (CIFAR10-DVS)", path: p, read: (f) => readAedat2File(f) });
-  }
-  {
-    const n = Math.ceil(bytes / 5);
-    const p = join(dir, "bench.bin");
-    writeFileSync(p, writeAtis(randomEvents(n, 240, 180, 4, 3), { overflow: "tonic" }));
-    files.push({ name: "ATIS .bin (N-Caltech101)", path: p, read: (f) => readAtisFile(f, { overflow: "tonic" }) });
-  }
+  const files = writeBenchFiles(dir, MB);
   let sample: Events | null = null;
   for (const f of files) {
     const size = statSync(f.path).size;
