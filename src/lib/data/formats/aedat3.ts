@@ -178,9 +178,15 @@ export class Aedat3Decoder implements EventDecoder {
     const high = this.pktHigh;
     const odd = this.pktOverflowOdd;
     const W = this.width, H = this.height;
+    // Read the little-endian (data, timestamp) pairs as a Uint32Array: an aligned view when possible,
+    // else an aligned copy of the payload (about 2x faster than DataView reads on V8).
+    const start = dv.byteOffset + o;
+    const words = !LITTLE_ENDIAN_HOST ? null : start % 4 === 0
+      ? new Uint32Array(dv.buffer, start, 2 * n)
+      : new Uint32Array(new Uint8Array(dv.buffer, start, 8 * n).slice().buffer);
     for (let i = 0; i < n; i++, o += 8) {
-      const d = dv.getUint32(o, true);
-      const lo = dv.getUint32(o + 4, true);
+      const d = words ? words[2 * i]! : dv.getUint32(o, true);
+      const lo = words ? words[2 * i + 1]! : dv.getUint32(o + 4, true);
       const xi = (d >>> 17) & 0x7fff;
       const yi = (d >>> 2) & 0x7fff;
       if (xi >= W || yi >= H) checkSensor(this.file, abs + i * 8, xi, yi, W, H);
@@ -195,6 +201,9 @@ export class Aedat3Decoder implements EventDecoder {
     void this.pktEventSize;
   }
 }
+
+/** Typed arrays use the host's byte order; AEDAT 3.1 is little-endian. */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Parse a whole AEDAT 3.1 file held in memory. */
 export function parseAedat3(bytes: Uint8Array, opts: Aedat3Options = {}): Events {
