@@ -6,3 +6,4 @@ export * from "./if.js";
 export * from "./lif.js";
 export * from "./legacy-lif.js";
 export * from "./plif.js";
+export * from "./psn.js";
