@@ -7,3 +7,4 @@ export * from "./lif.js";
 export * from "./legacy-lif.js";
 export * from "./plif.js";
 export * from "./psn.js";
+export * from "./mpe-psn.js";

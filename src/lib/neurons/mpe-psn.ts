@@ -1,0 +1,184 @@
+/**
+ * MPE-PSN: a time-independent spiking neuron via membrane-potential estimation (papers.md §2.1; the
+ * official code is batch-first `[N, T, …]`, spikelab is time-first `[T, B, …]`).
+ *
+ * Estimator ("Init_t"): p_t = sigmoid(X_t), b_t ~ Bernoulli(p_t) (no gradient through the draw),
+ * e_t = (1 − b_t) ⊙ X_t. All steps then run in parallel with decay τ = 0.25, a learnable scalar
+ * threshold θ (init 1) and the strict ZIF surrogate (fires iff H − θ > 0):
+ *
+ * Variant A (CIFAR10-DVS `MPE_PSN`):  û = [0, e_0, …, e_{T−1}],  H_t = τ·û_{t−1} + X_t,
+ *   S_t = Θ_>(H_t − θ),  U_t = (1 − S_t) ⊙ H_t,  L_mem = mean[κ_t·(e_t − U_t)²],  κ ∈ R^T, κ_t = 1/T.
+ * Variant B (DVSGesture / N-Caltech101):  û_0 = 0, û_t = e_t (t ≥ 1),  H_t = τ·û_t + X_t,
+ *   L_mem = mean over t = 1..T−1 of κ_t·(û_t − U_{t−1})²,  κ ∈ R^{T−1}, κ_t = 1/(T−1).
+ *
+ * κ is learnable and weight-decayed as in the official code (decision 5d-4); `freezeKappa` keeps it
+ * fixed. The official code also samples at test time; `evalMode: "expectation"` uses E[e_t] =
+ * (1 − p_t)·X_t instead. The layer's L_mem of the last forward pass is `lastMemLoss`; with
+ * `trackDistance` it also measures Σ_t ‖u_t − U_t‖₂ to the sequential vanilla LIF potential u
+ * (`LIFSpike`, τ = 0.25, θ, hard reset) used by Fig. 3a.
+ */
+import { tf } from "../backend/tf.js";
+import type { Module, NamedParameter } from "../layers/module.js";
+import { triangle, type Surrogate } from "../surrogate.js";
+import { stopGradient } from "./base.js";
+import { legacyLifMultiStep } from "./legacy-lif.js";
+
+export type MpeVariant = "A" | "B";
+
+export interface MpeParams {
+  variant: MpeVariant;
+  /** Decay factor τ (0.25). */
+  tau: number;
+  surrogate: Surrogate;
+}
+
+export const MPE_DEFAULTS: MpeParams = Object.freeze({ variant: "A" as MpeVariant, tau: 0.25, surrogate: triangle(1, ">") });
+
+export interface MpeResult {
+  spikes: tf.Tensor;
+  /** Post-reset potentials U [T, ...]. */
+  u: tf.Tensor;
+  /** Pre-reset potentials H [T, ...]. */
+  h: tf.Tensor;
+  /** Estimates e [T, ...]. */
+  estimate: tf.Tensor;
+  memLoss: tf.Scalar;
+}
+
+/** e_t = (1 − b_t) ⊙ X_t with b the given 0/1 draws (constant for autodiff). */
+export function mpeEstimate(x: tf.Tensor, draws: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.sub(1, stopGradient(draws)), x);
+}
+
+/** Bernoulli(sigmoid(X)) draws from an explicit seed. */
+export function mpeDraws(x: tf.Tensor, seed: number): tf.Tensor {
+  return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(x.shape, 0, 1, "float32", seed), tf.sigmoid(stopGradient(x))), "float32"));
+}
+
+/**
+ * Pure MPE-PSN forward on xSeq [T, ...] given the estimate e (from {@link mpeEstimate}), threshold θ
+ * (scalar) and κ (length T for variant A, T − 1 for B).
+ */
+export function mpeForward(xSeq: tf.Tensor, estimate: tf.Tensor, threshold: tf.Tensor, kappa: tf.Tensor, params: Partial<MpeParams> = {}): MpeResult {
+  const p = { ...MPE_DEFAULTS, ...params };
+  const T = xSeq.shape[0]!;
+  if (xSeq.rank < 2) throw new Error(`mpeForward: input must be time-first [T, ...], got shape [${xSeq.shape}]`);
+  const kLen = p.variant === "A" ? T : T - 1;
+  if (kappa.size !== kLen) throw new Error(`mpeForward: variant ${p.variant} needs κ of length ${kLen} for T = ${T}, got ${kappa.size}`);
+  if (p.variant === "B" && T < 2) throw new Error("mpeForward: variant B needs T >= 2");
+  return tf.tidy(() => {
+    const rest = xSeq.shape.slice(1);
+    const zero = tf.zeros([1, ...rest]);
+    // Variant A uses the previous step's estimate, variant B the same step's (with û_0 = 0).
+    const uHat = p.variant === "A"
+      ? tf.concat([zero, tf.slice(estimate, 0, T - 1)], 0)
+      : tf.concat([zero, tf.slice(estimate, 1, T - 1)], 0);
+    const h = tf.add(tf.mul(uHat, p.tau), xSeq);
+    const spikes = p.surrogate.spike(tf.sub(h, threshold));
+    const u = tf.mul(tf.sub(1, spikes), h);
+    const kShape = [kLen, ...rest.map(() => 1)];
+    const diff = p.variant === "A"
+      ? tf.sub(estimate, u)
+      : tf.sub(tf.slice(estimate, 1, T - 1), tf.slice(u, 0, T - 1));
+    const memLoss = tf.mean(tf.mul(tf.reshape(kappa, kShape), tf.square(diff))) as tf.Scalar;
+    return { spikes, u, h, estimate, memLoss };
+  });
+}
+
+/** Σ_t ‖u_t − U_t‖₂ between the sequential vanilla-LIF potential and the parallel one (Fig. 3a). */
+export function sequentialLifDistance(xSeq: tf.Tensor, u: tf.Tensor, threshold: number, tau = 0.25): number {
+  return tf.tidy(() => {
+    const seq = legacyLifMultiStep(xSeq, 0, { decay: tau, vThreshold: threshold }).vSeq;
+    const T = xSeq.shape[0]!;
+    const d = tf.reshape(tf.sub(seq, u), [T, -1]);
+    return tf.sum(tf.sqrt(tf.sum(tf.square(d), 1)));
+  }).dataSync()[0]!;
+}
+
+export interface MpeOptions extends Partial<MpeParams> {
+  T: number;
+  /** Keep κ fixed at its initial value (default false: learnable, as the official code). */
+  freezeKappa?: boolean;
+  /** Evaluation: "sample" draws Bernoulli as the official code (default); "expectation" uses E[e]. */
+  evalMode?: "sample" | "expectation";
+  seed?: number;
+  /** Measure the distance to the sequential LIF potential on every forward (Fig. 3a; costs a pass). */
+  trackDistance?: boolean;
+}
+
+let uid = 0;
+
+/** The MPE-PSN layer (multi-step, `[T, B, ...]`). */
+export class MPEPSN implements Module {
+  readonly params: MpeParams;
+  readonly threshold: tf.Variable;
+  readonly kappa: tf.Variable;
+  readonly T: number;
+  freezeKappa: boolean;
+  evalMode: "sample" | "expectation";
+  trackDistance: boolean;
+  /** L_mem of the last forward pass (valid inside the scope that ran it). */
+  lastMemLoss: tf.Scalar | null = null;
+  /** Σ_t ‖u_t − U_t‖₂ of the last forward pass, when `trackDistance`. */
+  lastDistance: number | null = null;
+  /** Force the Bernoulli draws of the next forward (tests, worked examples). */
+  forcedDraws: tf.Tensor | null = null;
+  private training = true;
+  private seed: number;
+  private calls = 0;
+
+  constructor(opts: MpeOptions) {
+    const { T, freezeKappa, evalMode, seed, trackDistance, ...rest } = opts;
+    if (!(Number.isInteger(T) && T >= 1)) throw new Error(`MPEPSN: T must be a positive integer, got ${T}`);
+    this.params = { ...MPE_DEFAULTS, ...rest };
+    if (this.params.variant === "B" && T < 2) throw new Error("MPEPSN: variant B needs T >= 2");
+    this.T = T;
+    const kLen = this.params.variant === "A" ? T : T - 1;
+    this.freezeKappa = freezeKappa ?? false;
+    this.evalMode = evalMode ?? "sample";
+    this.trackDistance = trackDistance ?? false;
+    this.seed = seed ?? 0;
+    const id = uid++;
+    this.threshold = tf.variable(tf.scalar(1), true, `mpe${id}.threshold`);
+    this.kappa = tf.variable(tf.fill([kLen], 1 / kLen), !this.freezeKappa, `mpe${id}.kappa`);
+  }
+
+  forward(xSeq: tf.Tensor): tf.Tensor {
+    if (xSeq.shape[0] !== this.T) throw new Error(`MPEPSN: input has T = ${xSeq.shape[0]}, the layer was built for T = ${this.T}`);
+    const expectation = !this.training && this.evalMode === "expectation";
+    const seed = this.seed * 1_000_003 + this.calls++;
+    const r = tf.tidy(() => {
+      const e = this.forcedDraws ? mpeEstimate(xSeq, this.forcedDraws)
+        : expectation ? tf.mul(tf.sub(1, tf.sigmoid(stopGradient(xSeq))), xSeq)
+        : mpeEstimate(xSeq, mpeDraws(xSeq, seed));
+      const res = mpeForward(xSeq, e, this.threshold, this.kappa, this.params);
+      return { spikes: res.spikes, u: res.u, memLoss: res.memLoss };
+    });
+    this.forcedDraws = null;
+    this.lastMemLoss = r.memLoss;
+    this.lastDistance = this.trackDistance ? sequentialLifDistance(xSeq, r.u, this.threshold.dataSync()[0]!, this.params.tau) : null;
+    r.u.dispose();
+    return r.spikes;
+  }
+
+  parameters(): NamedParameter[] {
+    const ps: NamedParameter[] = [{ name: "threshold", variable: this.threshold, group: "threshold" }];
+    if (!this.freezeKappa) ps.push({ name: "kappa", variable: this.kappa, group: "kappa" });
+    return ps;
+  }
+
+  train(mode: boolean): void {
+    this.training = mode;
+  }
+
+  /** The trainer seeds each step's Bernoulli draws from (run seed, step). */
+  reseed(seed: number): void {
+    this.seed = seed;
+    this.calls = 0;
+  }
+}
+
+/** Σ over MPE-PSN layers of their last L_mem (for `mpeTotalLoss`). */
+export function collectMemLosses(layers: Iterable<MPEPSN>): tf.Scalar[] {
+  return [...layers].flatMap((l) => (l.lastMemLoss ? [l.lastMemLoss] : []));
+}

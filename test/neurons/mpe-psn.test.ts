@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { tf } from "../../src/lib/backend/tf.js";
+import { LOSSES, mpeTotalLoss } from "../../src/lib/losses/index.js";
+import { collectMemLosses, MPEPSN, mpeEstimate, mpeForward, sequentialLifDistance } from "../../src/lib/neurons/mpe-psn.js";
+
+const arr = (t: tf.Tensor) => Array.from(t.dataSync());
+
+describe("MPE-PSN", () => {
+  it("reproduces the papers.md §5c worked vector (variant A, forced draws b = [0, 1, 0])", () => {
+    const x = tf.tensor2d([[0.8], [0.6], [1.5]]);
+    const e = mpeEstimate(x, tf.tensor2d([[0], [1], [0]]));
+    expect(arr(e).map((v) => Math.fround(v))).toEqual([0.8, 0, 1.5].map(Math.fround));
+    const r = mpeForward(x, e, tf.scalar(1), tf.fill([3], 1 / 3));
+    arr(r.h).forEach((v, i) => expect(v).toBeCloseTo([0.8, 0.8, 1.5][i]!, 6));
+    expect(arr(r.spikes)).toEqual([0, 0, 1]);
+    arr(r.u).forEach((v, i) => expect(v).toBeCloseTo([0.8, 0.8, 0][i]!, 6));
+    expect(r.memLoss.dataSync()[0]).toBeCloseTo(0.32111, 5);
+    // The sequential LIF on the same X has u = [0.8, 0.8, 0]: distance 0 here.
+    expect(sequentialLifDistance(x, r.u, 1)).toBeCloseTo(0, 6);
+  });
+  it("variant B uses the same step's estimate and compares û_t with U_{t−1}", () => {
+    const x = tf.tensor2d([[0.8], [0.6], [1.5]]);
+    const e = mpeEstimate(x, tf.tensor2d([[0], [0], [1]])); // e = [0.8, 0.6, 0]
+    const r = mpeForward(x, e, tf.scalar(1), tf.fill([2], 0.5), { variant: "B" });
+    // H = [X0, X1·(1 + τ), X2 + τ·0] = [0.8, 0.75, 1.5]; U = [0.8, 0.75, 0]
+    arr(r.h).forEach((v, i) => expect(v).toBeCloseTo([0.8, 0.75, 1.5][i]!, 6));
+    // L = mean_t κ_t (û_t − U_{t−1})² over t = 1, 2: ((0.6 − 0.8)² + (0 − 0.75)²)·0.5 / 2
+    expect(r.memLoss.dataSync()[0]).toBeCloseTo(((0.6 - 0.8) ** 2 + 0.75 ** 2) * 0.5 / 2, 6);
+    expect(() => mpeForward(x, e, tf.scalar(1), tf.fill([3], 0.5), { variant: "B" })).toThrow(/κ of length 2/);
+  });
+  it("strict tie: H exactly at θ does not fire", () => {
+    const x = tf.tensor2d([[1.0]]);
+    expect(arr(mpeForward(x, x, tf.scalar(1), tf.fill([1], 1)).spikes)).toEqual([0]);
+  });
+  it("module: seeded draws repeat after reseed, κ init 1/T, learnable or frozen, gradients reach θ and κ", () => {
+    const m = new MPEPSN({ T: 4, seed: 1 });
+    expect(arr(m.kappa)).toEqual(Array(4).fill(0.25));
+    const x = tf.randomNormal([4, 3, 5], 0.5, 1, "float32", 2);
+    m.reseed(7);
+    const a = arr(m.forward(x));
+    const la = m.lastMemLoss!.dataSync()[0];
+    m.reseed(7);
+    expect(arr(m.forward(x))).toEqual(a);
+    expect(m.lastMemLoss!.dataSync()[0]).toBe(la);
+    const g = tf.variableGrads(() => {
+      const s = m.forward(x);
+      return tf.add(tf.sum(s), m.lastMemLoss!) as tf.Scalar;
+    }, [m.threshold, m.kappa]);
+    expect(Math.abs(g.grads[m.threshold.name]!.dataSync()[0]!)).toBeGreaterThan(0);
+    expect(arr(g.grads[m.kappa.name]!).every((v) => v >= 0)).toBe(true); // ∂L_mem/∂κ_t is a mean square ≥ 0
+    expect(m.parameters().map((p) => p.group)).toEqual(["threshold", "kappa"]);
+    expect(new MPEPSN({ T: 4, freezeKappa: true }).parameters().map((p) => p.name)).toEqual(["threshold"]);
+  });
+  it("eval expectation mode is deterministic; trackDistance measures the gap to the sequential LIF", () => {
+    const m = new MPEPSN({ T: 5, evalMode: "expectation", trackDistance: true });
+    m.train(false);
+    const x = tf.randomNormal([5, 4], 0.8, 1, "float32", 3);
+    expect(arr(m.forward(x))).toEqual(arr(m.forward(x)));
+    expect(m.lastDistance!).toBeGreaterThan(0);
+  });
+  it("plugs into the MPE total loss through collectMemLosses", () => {
+    const m = new MPEPSN({ T: 2, seed: 0 });
+    const out = tf.tensor3d([[[1, 0]], [[0.5, 0.2]]]);
+    m.forward(tf.ones([2, 1, 2]));
+    const l = mpeTotalLoss(out, [0], collectMemLosses([m]), { lambdaMem: 0.01, epoch: 0 });
+    const tet = LOSSES["tet-original"].loss(out, [0]).dataSync()[0]!;
+    expect(l.dataSync()[0]).toBeCloseTo(0.99 * tet + 0.01 * m.lastMemLoss!.dataSync()[0]!, 5);
+  });
+});
