@@ -4,4 +4,9 @@
  */
 import { main } from "./src/lib/repro/cli.js";
 
-process.exitCode = await main(process.argv.slice(2));
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  console.error(`reproduce: ${(e as Error).message}`);
+  process.exitCode = 1;
+}

@@ -67,3 +67,16 @@ describe("MPE-PSN", () => {
     expect(l.dataSync()[0]).toBeCloseTo(0.99 * tet + 0.01 * m.lastMemLoss!.dataSync()[0]!, 5);
   });
 });
+
+describe("MPE-PSN inside a network", () => {
+  it("backpropagates to the input and to upstream weights through the sampled estimate", () => {
+    const m = new MPEPSN({ T: 3, seed: 2 });
+    const w = tf.variable(tf.randomNormal([4, 5], 0, 1, "float32", 1), true, "mpe-upstream-w");
+    const x = tf.randomNormal([3, 2, 4], 0.5, 1, "float32", 3);
+    const { grads } = tf.variableGrads(() => {
+      const h = tf.reshape(tf.matMul(tf.reshape(x, [6, 4]), w), [3, 2, 5]);
+      return tf.add(tf.sum(m.forward(h)), m.lastMemLoss!) as tf.Scalar;
+    }, [w]);
+    expect(tf.sum(tf.abs(grads[w.name]!)).dataSync()[0]).toBeGreaterThan(0);
+  });
+});

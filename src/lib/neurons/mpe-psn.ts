@@ -50,9 +50,16 @@ export function mpeEstimate(x: tf.Tensor, draws: tf.Tensor): tf.Tensor {
   return tf.mul(tf.sub(1, stopGradient(draws)), x);
 }
 
-/** Bernoulli(sigmoid(X)) draws from an explicit seed. */
+/**
+ * Bernoulli(sigmoid(X)) draws from an explicit seed. The probabilities are computed from a copy of
+ * X's values, outside the gradient tape: the draw carries no gradient, and TF.js has no gradient for
+ * the comparison it needs.
+ */
 export function mpeDraws(x: tf.Tensor, seed: number): tf.Tensor {
-  return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(x.shape, 0, 1, "float32", seed), tf.sigmoid(stopGradient(x))), "float32"));
+  const detached = tf.tensor(x.dataSync(), x.shape, "float32");
+  const draws = tf.tidy(() => tf.cast(tf.less(tf.randomUniform(x.shape, 0, 1, "float32", seed), tf.sigmoid(detached)), "float32"));
+  detached.dispose();
+  return draws;
 }
 
 /**

@@ -77,8 +77,15 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`\n=== ${item.id} — not built yet: ${item.reason} ===`);
       continue;
     }
-    const r = await runItem(item, { scale: args.scale, outRoot: args.out, seed: args.seed });
-    if (r.comparisons.some((c) => c.status === "MISMATCH")) code = 1;
+    try {
+      const r = await runItem(item, { scale: args.scale, outRoot: args.out, seed: args.seed });
+      if (r.comparisons.some((c) => c.status === "MISMATCH")) code = 1;
+    } catch (e) {
+      // Print the message, not an uncaught exception (the wasm runtime would dump its whole source).
+      console.error(`reproduce: ${item.id} failed: ${(e as Error).message}`);
+      if (process.env.SPIKELAB_DEBUG) console.error((e as Error).stack);
+      code = 1;
+    }
   }
   if (unbuilt.length && code === 0) code = 2;
   return code;

@@ -25,7 +25,7 @@ const NEEDS_NETS = "needs the papers' networks and their training runs (issues #
 
 export const ITEMS: ReproItem[] = [
   // MPE-PSN
-  pending("mpe-psn", "fig1", "Speed-up of MPE-PSN over the sequential LIF, forward (and forward+backward)", { cpuMinutes: { smoke: 1, small: 5, paper: 15 } }, NEEDS_NEURONS),
+  ready("mpe-psn", "fig1", "Speed-up of MPE-PSN over the sequential LIF, forward (and forward+backward)", { cpuMinutes: { smoke: 0.5, small: 3, paper: 8 } }, async () => (await import("../../figures/mpe-psn/fig1.js")).run),
   pending("mpe-psn", "fig3a", "L2 distance estimated vs sequential potential, with/without L_mem, and accuracy", { cpuMinutes: { smoke: 3, small: 60 }, dataset: "DVS128 Gesture", gpu: true }, NEEDS_NETS),
   pending("mpe-psn", "fig3b", "Per-layer spike rate of MPE-PSN vs vanilla LIF networks", { cpuMinutes: { smoke: 3, small: 60 }, dataset: "DVS128 Gesture", gpu: true }, NEEDS_NETS),
   pending("mpe-psn", "fig4", "2-D loss contours around trained LIF and MPE-PSN weights, loss and accuracy curves", { cpuMinutes: { smoke: 5, small: 60 }, dataset: "CIFAR10-DVS", gpu: true }, NEEDS_NETS),
