@@ -18,10 +18,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { Rng } from "../../util/random.js";
 import type { Events } from "../events.js";
 import { readAedat2File, type Aedat2Orientation } from "../formats/aedat2.js";
-import { parseSplitList, type EventDataset, type SampleRef } from "./common.js";
+import { parseSplitList, type EventDataset, type SampleRef, seededClassSplit } from "./common.js";
 
 export const CIFAR10_DVS_CLASSES = [
   "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
@@ -76,12 +75,7 @@ export class Cifar10Dvs implements EventDataset {
     if (kind === "all") chosen = perClass;
     else if (kind === "tebn") chosen = perClass.map((fs) => fs.filter((f) => (cifarFileIndex(f) >= 100) === train));
     else if (kind === "seeded") {
-      const rng = new Rng(o.seed ?? 0);
-      chosen = perClass.map((fs) => {
-        const s = rng.shuffle([...fs]);
-        const k = Math.floor(ratio * s.length);
-        return train ? s.slice(0, k) : s.slice(k);
-      });
+      chosen = seededClassSplit(perClass, o.seed ?? 0, ratio, train);
     } else if (kind === "lexicographic") {
       chosen = perClass.map((fs) => {
         const s = [...fs].sort();

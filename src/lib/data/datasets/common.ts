@@ -9,6 +9,7 @@ import { buildFrameCache, type BuildCacheOptions, type CachedFrames } from "../c
 import type { Events, SensorSize } from "../events.js";
 import { integrateFixedFrames, type Frames, type SplitBy } from "../frames.js";
 import { resizeBilinear } from "../transforms/resize.js";
+import { Rng } from "../../util/random.js";
 
 export interface SampleRef {
   /** Stable id (e.g. `user24_led_3`, `airplane/cifar10_airplane_7`). */
@@ -115,4 +116,18 @@ export function parseSplitList(text: string, file: string): { train: string[]; t
   const ok = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === "string");
   if (!ok(o.train) || !ok(o.test)) throw new Error(`${file}: split list must have string arrays "train" and "test"`);
   return { train: o.train, test: o.test };
+}
+
+/**
+ * Seeded per-class split: each class's files are shuffled with one shared {@link Rng}(seed) stream (in
+ * class order) and the first ⌊ratio·n⌋ go to training. Our own generator: NumPy's legacy MT19937 shuffle is
+ * not reproduced (pass a committed split list for exact parity with the Python code).
+ */
+export function seededClassSplit(perClass: string[][], seed: number, ratio: number, train: boolean): string[][] {
+  const rng = new Rng(seed);
+  return perClass.map((fs) => {
+    const s = rng.shuffle([...fs]);
+    const k = Math.floor(ratio * s.length);
+    return train ? s.slice(0, k) : s.slice(k);
+  });
 }

@@ -17,10 +17,9 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { Rng } from "../../util/random.js";
 import type { Events } from "../events.js";
 import { readAtisFile, type AtisOverflow } from "../formats/atis.js";
-import { parseSplitList, type EventDataset, type SampleRef } from "./common.js";
+import { parseSplitList, type EventDataset, type SampleRef, seededClassSplit } from "./common.js";
 
 export const NCALTECH101_SENSOR = { height: 180, width: 240 } as const;
 export const NCALTECH101_BACKGROUND = "BACKGROUND_Google";
@@ -73,12 +72,7 @@ export class NCaltech101 implements EventDataset {
     let chosen: string[][];
     if (kind === "all") chosen = perClass;
     else if (kind === "seeded") {
-      const rng = new Rng(o.seed ?? 0);
-      chosen = perClass.map((fs) => {
-        const s = rng.shuffle([...fs]);
-        const k = Math.floor(ratio * s.length);
-        return train ? s.slice(0, k) : s.slice(k);
-      });
+      chosen = seededClassSplit(perClass, o.seed ?? 0, ratio, train);
     } else if (kind === "mpe") {
       chosen = perClass.map((fs) => {
         const k = Math.floor(0.1 * fs.length);
