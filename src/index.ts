@@ -17,3 +17,4 @@ export * from "./lib/data/index.js";
 export * from "./lib/plot/index.js";
 export * from "./lib/examples/starter.js";
 export * from "./lib/repro/index.js";
+export * from "./lib/layers/index.js";

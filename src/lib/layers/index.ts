@@ -1,0 +1,6 @@
+export * from "./module.js";
+export * from "./seq.js";
+export * from "./linear.js";
+export * from "./norm.js";
+export * from "./pool.js";
+export * from "./dropout.js";
