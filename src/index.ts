@@ -19,3 +19,4 @@ export * from "./lib/examples/starter.js";
 export * from "./lib/repro/index.js";
 export * from "./lib/layers/index.js";
 export * from "./lib/models/index.js";
+export * from "./lib/examples/mnist-losses.js";
