@@ -1,0 +1,63 @@
+/**
+ * Per-layer operation counts of a network, measured by running one time step of a batch-1 input and
+ * recording, for every Conv2d / Linear / ColumnConv, its output shape and per-step FLOPs (one
+ * multiply-accumulate = 1, bias not counted, syops convention). With firing rates of each layer's
+ * input this gives SOPs and energy (`networkCounts`, `synapticEnergy`).
+ */
+import { tf } from "../backend/tf.js";
+import { Conv2d, Linear } from "../layers/linear.js";
+import type { Module } from "../layers/module.js";
+import { resetModule, setTraining } from "../layers/module.js";
+import { ColumnConv } from "../models/seq-cifar.js";
+import { conv2dFlops, linearFlops } from "./flops.js";
+
+export interface LayerFlops {
+  name: string;
+  type: string;
+  outShape: number[];
+  params: number;
+  flops: number;
+}
+
+function leaves(m: Module, prefix: string, out: [string, Module][]): void {
+  const kids = (m as { children?: [string, Module][] }).children ?? (m as { layers?: Module[] }).layers?.map((l, i) => [String(i), l] as [string, Module]);
+  if (kids && !(m instanceof Conv2d || m instanceof Linear || m instanceof ColumnConv)) {
+    for (const [n, c] of kids) leaves(c, prefix ? `${prefix}.${n}` : n, out);
+  } else out.push([prefix, m]);
+}
+
+/** Run `input` ([1, 1, ...] = one step, batch 1) through the model and count each layer's FLOPs. */
+export function modelFlops(model: Module, input: tf.Tensor): LayerFlops[] {
+  if (input.shape[0] !== 1 || input.shape[1] !== 1) throw new Error(`modelFlops: input must be one step of batch 1, [1, 1, ...], got [${input.shape}]`);
+  const rows: LayerFlops[] = [];
+  const found: [string, Module][] = [];
+  leaves(model, "", found);
+  const restore: (() => void)[] = [];
+  for (const [name, m] of found) {
+    if (!(m instanceof Conv2d || m instanceof Linear || m instanceof ColumnConv)) continue;
+    const orig = m.forward.bind(m);
+    m.forward = (x: tf.Tensor) => {
+      const y = orig(x);
+      const params = (m.parameters?.() ?? []).reduce((s, p) => s + p.variable.size, 0);
+      let flops: number;
+      if (m instanceof Linear) flops = linearFlops(m.inFeatures, m.outFeatures) * (y.size / m.outFeatures);
+      else {
+        const k = m.weight.shape as number[];
+        flops = conv2dFlops({ kernel: [k[0]!, k[1]!], inChannels: k[2]!, outChannels: k[3]!, outSize: [y.shape[2]!, y.shape[3]!] });
+      }
+      rows.push({ name, type: m.constructor.name, outShape: y.shape.slice(2), params, flops });
+      return y;
+    };
+    restore.push(() => { m.forward = orig; });
+  }
+  try {
+    setTraining(model, false);
+    resetModule(model);
+    tf.tidy(() => model.forward(input));
+  } finally {
+    restore.forEach((r) => r());
+    resetModule(model);
+    setTraining(model, true);
+  }
+  return rows;
+}
