@@ -67,3 +67,15 @@ export function reseedModule(m: Module, seed: number): void {
 export function setTraining(m: Module, mode: boolean): void {
   m.train?.(mode);
 }
+
+/**
+ * The leaves of a module tree with dotted names, descending into containers that expose `children`
+ * (`[name, module][]`) or `layers` (`Sequential`). `stop` marks modules to treat as leaves even when
+ * they have children.
+ */
+export function leafModules(m: Module, stop: (m: Module) => boolean = () => false, prefix = ""): [string, Module][] {
+  const kids = (m as { children?: [string, Module][] }).children ??
+    (m as { layers?: Module[] }).layers?.map((l, i) => [String(i), l] as [string, Module]);
+  if (!kids || stop(m)) return [[prefix, m]];
+  return kids.flatMap(([n, c]) => leafModules(c, stop, prefix ? `${prefix}.${n}` : n));
+}

@@ -7,7 +7,7 @@
 import { tf } from "../backend/tf.js";
 import { Conv2d, Linear } from "../layers/linear.js";
 import type { Module } from "../layers/module.js";
-import { resetModule, setTraining } from "../layers/module.js";
+import { leafModules, resetModule, setTraining } from "../layers/module.js";
 import { ColumnConv } from "../models/seq-cifar.js";
 import { conv2dFlops, linearFlops } from "./flops.js";
 
@@ -19,19 +19,11 @@ export interface LayerFlops {
   flops: number;
 }
 
-function leaves(m: Module, prefix: string, out: [string, Module][]): void {
-  const kids = (m as { children?: [string, Module][] }).children ?? (m as { layers?: Module[] }).layers?.map((l, i) => [String(i), l] as [string, Module]);
-  if (kids && !(m instanceof Conv2d || m instanceof Linear || m instanceof ColumnConv)) {
-    for (const [n, c] of kids) leaves(c, prefix ? `${prefix}.${n}` : n, out);
-  } else out.push([prefix, m]);
-}
-
 /** Run `input` ([1, 1, ...] = one step, batch 1) through the model and count each layer's FLOPs. */
 export function modelFlops(model: Module, input: tf.Tensor): LayerFlops[] {
   if (input.shape[0] !== 1 || input.shape[1] !== 1) throw new Error(`modelFlops: input must be one step of batch 1, [1, 1, ...], got [${input.shape}]`);
   const rows: LayerFlops[] = [];
-  const found: [string, Module][] = [];
-  leaves(model, "", found);
+  const found = leafModules(model, (m) => m instanceof Conv2d || m instanceof Linear || m instanceof ColumnConv);
   const restore: (() => void)[] = [];
   for (const [name, m] of found) {
     if (!(m instanceof Conv2d || m instanceof Linear || m instanceof ColumnConv)) continue;
