@@ -80,3 +80,41 @@ describe("MPE-PSN inside a network", () => {
     expect(tf.sum(tf.abs(grads[w.name]!)).dataSync()[0]).toBeGreaterThan(0);
   });
 });
+
+describe("MPE-PSN module details", () => {
+  it("module with injected draws reproduces §5c (L_mem = 0.32111) and ∂L_mem/∂κ_t = mean_n (e_t − U_t)² / T", () => {
+    const m = new MPEPSN({ T: 3 });
+    const x = tf.tensor2d([[0.8], [0.6], [1.5]]);
+    m.forcedDraws = tf.tensor2d([[0], [1], [0]]);
+    expect(arr(m.forward(x))).toEqual([0, 0, 1]);
+    expect(m.lastMemLoss!.dataSync()[0]).toBeCloseTo(0.32111, 5);
+    m.forcedDraws = tf.tensor2d([[0], [1], [0]]);
+    const { grads } = tf.variableGrads(() => { m.forward(x); return m.lastMemLoss!; }, [m.kappa]);
+    arr(grads[m.kappa.name]!).forEach((g, t) => expect(g).toBeCloseTo([0, 0.64, 2.25][t]! / 3, 5));
+  });
+  it("∂/∂θ by autodiff equals the triangle-surrogate closed form −Σ G·max(1 − |H − θ|, 0)", () => {
+    const m = new MPEPSN({ T: 4, seed: 3 });
+    const x = tf.randomNormal([4, 6], 0.8, 0.6, "float32", 9), g = tf.randomNormal([4, 6], 0, 1, "float32", 10);
+    const draws = tf.tensor(arr(tf.randomUniform([4, 6], 0, 1, "float32", 4)).map((u) => (u < 0.5 ? 1 : 0)), [4, 6]);
+    m.forcedDraws = draws;
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(m.forward(x), g)) as tf.Scalar, [m.threshold]);
+    const r = mpeForward(x, mpeEstimate(x, draws), tf.scalar(1), tf.fill([4], 0.25));
+    const closed = -tf.sum(tf.mul(g, tf.relu(tf.sub(1, tf.abs(tf.sub(r.h, 1)))))).dataSync()[0]!;
+    expect(grads[m.threshold.name]!.dataSync()[0]).toBeCloseTo(closed, 4);
+  });
+  it("eval 'sample' (default, parity with the official code) still draws: stochastic inference", () => {
+    const m = new MPEPSN({ T: 4, seed: 5 });
+    m.train(false);
+    const x = tf.randomNormal([4, 64], 1, 1, "float32", 6);
+    const a = arr(m.forward(x)), b = arr(m.forward(x));
+    expect(a).not.toEqual(b);
+  });
+  it("names bad arguments", () => {
+    const x = tf.zeros([3, 2]);
+    expect(() => mpeForward(x, tf.zeros([3, 1]), tf.scalar(1), tf.fill([3], 1))).toThrow(/estimate must have xSeq's shape/);
+    expect(() => mpeForward(x, x, tf.ones([2]), tf.fill([3], 1))).toThrow(/threshold must be a scalar/);
+    expect(() => mpeForward(x, x, tf.scalar(1), tf.fill([3], 1), { variant: "C" as "A" })).toThrow(/variant must be "A" or "B"/);
+    expect(() => new MPEPSN({ T: 1, variant: "B" })).toThrow(/variant B needs T >= 2/);
+    expect(() => new MPEPSN({ T: 3 }).forward(tf.zeros([4, 2]))).toThrow(/built for T = 3/);
+  });
+});

@@ -94,3 +94,33 @@ describe("SlidingPSN", () => {
     s.reset();
   });
 });
+
+describe("PSN family: autodiff vs finite differences on the charge", () => {
+  it("dL/dW of the sliding charge (gemm and conv) matches a central finite difference", () => {
+    const x = randn([6, 5], 21) as tf.Tensor2D, g = randn([6, 5], 22);
+    const w = tf.tensor1d([0.3, -0.6, 0.9]);
+    for (const backend of ["gemm", "conv"] as const) {
+      const loss = (ww: tf.Tensor) => tf.sum(tf.mul(slidingCharge(x, ww as tf.Tensor1D, backend), g));
+      const gw = arr(tf.grad(loss)(w));
+      for (let i = 0; i < 3; i++) {
+        const e = tf.oneHot(tf.tensor1d([i], "int32"), 3).reshape([3]).mul(1e-2);
+        const fd = (loss(tf.add(w, e)).dataSync()[0]! - loss(tf.sub(w, e)).dataSync()[0]!) / 2e-2;
+        expect(gw[i]).toBeCloseTo(fd, 2);
+      }
+    }
+  });
+  it("MaskedPSN gradient is zero outside the band once λ ≥ 1, and non-zero there while λ < 1", () => {
+    const m = new MaskedPSN(2, 4, { lambdaInit: 0.25, seed: 3 });
+    const x = randn([4, 8], 5), g = randn([4, 8], 6);
+    const gw = (lam: number) => {
+      m.lambda = lam;
+      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(m.forward(x), g)) as tf.Scalar, [m.weight]);
+      return grads[m.weight.name]!.arraySync() as number[][];
+    };
+    const g1 = gw(1), gq = gw(0.25);
+    expect(Math.abs(g1[0]![3]!)).toBe(0);
+    expect(Math.abs(g1[3]![0]!)).toBe(0);
+    expect(Math.abs(g1[1]![0]!)).toBeGreaterThan(0);
+    expect(gq[0]![3]).not.toBe(0);
+  });
+});

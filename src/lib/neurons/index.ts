@@ -8,3 +8,6 @@ export * from "./legacy-lif.js";
 export * from "./plif.js";
 export * from "./psn.js";
 export * from "./mpe-psn.js";
+export * from "./quantize.js";
+export * from "./dilation.js";
+export * from "./mulfree-psn.js";

@@ -70,6 +70,12 @@ export function mpeForward(xSeq: tf.Tensor, estimate: tf.Tensor, threshold: tf.T
   const p = { ...MPE_DEFAULTS, ...params };
   const T = xSeq.shape[0]!;
   if (xSeq.rank < 2) throw new Error(`mpeForward: input must be time-first [T, ...], got shape [${xSeq.shape}]`);
+  if (p.variant !== "A" && p.variant !== "B") throw new Error(`mpeForward: variant must be "A" or "B", got ${JSON.stringify(p.variant)}`);
+  if (!(Number.isFinite(p.tau) && p.tau >= 0 && p.tau <= 1)) throw new Error(`mpeForward: tau is a decay factor and must be in [0, 1], got ${p.tau}`);
+  if (!estimate.shape.every((d, i) => d === xSeq.shape[i]) || estimate.rank !== xSeq.rank) {
+    throw new Error(`mpeForward: estimate must have xSeq's shape [${xSeq.shape}], got [${estimate.shape}]`);
+  }
+  if (threshold.size !== 1) throw new Error(`mpeForward: threshold must be a scalar (one θ per layer), got shape [${threshold.shape}]`);
   const kLen = p.variant === "A" ? T : T - 1;
   if (kappa.size !== kLen) throw new Error(`mpeForward: variant ${p.variant} needs κ of length ${kLen} for T = ${T}, got ${kappa.size}`);
   if (p.variant === "B" && T < 2) throw new Error("mpeForward: variant B needs T >= 2");
@@ -138,6 +144,7 @@ export class MPEPSN implements Module {
     const { T, freezeKappa, evalMode, seed, trackDistance, ...rest } = opts;
     if (!(Number.isInteger(T) && T >= 1)) throw new Error(`MPEPSN: T must be a positive integer, got ${T}`);
     this.params = { ...MPE_DEFAULTS, ...rest };
+    if (this.params.variant !== "A" && this.params.variant !== "B") throw new Error(`MPEPSN: variant must be "A" or "B", got ${JSON.stringify(this.params.variant)}`);
     if (this.params.variant === "B" && T < 2) throw new Error("MPEPSN: variant B needs T >= 2");
     this.T = T;
     const kLen = this.params.variant === "A" ? T : T - 1;
@@ -163,7 +170,8 @@ export class MPEPSN implements Module {
     });
     this.forcedDraws = null;
     this.lastMemLoss = r.memLoss;
-    this.lastDistance = this.trackDistance ? sequentialLifDistance(xSeq, r.u, this.threshold.dataSync()[0]!, this.params.tau) : null;
+    // The reference `calMemDist` runs the vanilla LIFSpike with its fixed θ = 1 (papers.md §2.1).
+    this.lastDistance = this.trackDistance ? sequentialLifDistance(xSeq, r.u, 1, this.params.tau) : null;
     r.u.dispose();
     return r.spikes;
   }

@@ -1,0 +1,413 @@
+/**
+ * Multiplication-free channel-wise parallel spiking neuron (Xue et al., NeurIPS 2025; papers.md §4.1-4.2).
+ *
+ * Input time-first `[T, B, C, ...]` (channel axis 2, any trailing spatial dims). Per channel c, a causal
+ * dilated temporal convolution of order k (Eq. 10, reconstructed; decision §5d-7: left zero padding):
+ *
+ *   H[t][c] = Σ_{i=0}^{k−1} W_q[c][i] · X[t − (k−1−i)·d][c]        X[j] = 0 for j < 0
+ *   S[t][c] = Θ(H[t][c] − V_th[c])                                 V_th ∈ R^C learnable, init 1
+ *   W_q = Q(W) = sign(W)·2^{round(log2|W|)}                         (Eq. 13, `quantize.ts`; STE Eq. 16 or Eq. 15)
+ *
+ * Tap i = k − 1 meets the current step (same ordering as the sliding PSN, which is the special case
+ * "W shared over channels, d = 1"). Because every W_q is ±2^n, each product is a shift (Eq. 12, Eqs. 17-18):
+ * {@link shiftForwardInt} runs the integer path with `<<`/`>>`, {@link shiftForwardFloat} the float path
+ * that adds n to the IEEE exponent field; both equal the tensor path on quantised weights.
+ *
+ * The charge has three computation strategies (§4.3 candidates), all differentiable on any backend:
+ *   "toeplitz"   per-channel banded matrix A ∈ R^{C×T×T}, one batched matmul (O(T²) per channel)
+ *   "shift"      Σ_i W[:, i] ⊙ shift_{(k−1−i)d}(X): k time-shifted slices, multiply-add (O(kT))
+ *   "depthwise"  depthwiseConv2d over the time axis, left-padded by (k−1)·d. TF.js has no gradient for
+ *                dilated depthwise convs, so the k taps are scattered into a dense (k−1)·d + 1 filter
+ *                (zeros between taps) and the conv runs with dilation 1; gradients reach W through the scatter.
+ *
+ * Initialisation (not given by the paper; our choice): W per channel = the sliding PSN's exp init
+ * (…, 1/4, 1/2, 1) — exact powers of two, so Q(W) = W at start — or seeded Kaiming-uniform U(±1/√k).
+ * Default surrogate ATan(α = 2) with SpikingJelly's tie `>=` (papers.md §4.1 surrogates, §5 tie rule);
+ * DVS-Lip used `inverseQuadratic(10)`.
+ */
+import { tf } from "../backend/tf.js";
+import type { Module, NamedParameter } from "../layers/module.js";
+import { assertSurrogate, atan, type Surrogate, type TieRule } from "../surrogate.js";
+import { pow2Exponents, quantizePow2, type Pow2Codes, type QuantGrad } from "./quantize.js";
+
+export type MulFreeStrategy = "toeplitz" | "shift" | "depthwise";
+export const MULFREE_STRATEGIES: readonly MulFreeStrategy[] = ["toeplitz", "shift", "depthwise"];
+
+/** Shape bookkeeping for `[T, B, C, ...]`: S = product of the trailing spatial dims (1 if none). */
+interface Dims { T: number; B: number; C: number; S: number }
+
+function dimsOf(where: string, xSeq: tf.Tensor): Dims {
+  if (!(xSeq instanceof tf.Tensor)) throw new Error(`${where}: xSeq must be a tf.Tensor [T, B, C, ...], got ${String(xSeq)}`);
+  if (xSeq.rank < 3) throw new Error(`${where}: xSeq must be time-first [T, B, C, ...] (rank >= 3, channels on axis 2), got shape [${xSeq.shape}]`);
+  if (xSeq.dtype !== "float32") throw new Error(`${where}: xSeq must be float32, got ${xSeq.dtype}`);
+  const [T, B, C] = xSeq.shape as [number, number, number];
+  const S = xSeq.shape.slice(3).reduce((a, b) => a * b, 1);
+  return { T, B, C, S };
+}
+
+function checkKD(where: string, k: number, d: number): void {
+  if (!(Number.isInteger(k) && k >= 1)) throw new Error(`${where}: order k must be an integer >= 1, got ${k}`);
+  if (!(Number.isInteger(d) && d >= 1)) throw new Error(`${where}: dilation d must be an integer >= 1, got ${d}`);
+}
+
+function checkWeight(where: string, weight: tf.Tensor, C: number): number {
+  if (!(weight instanceof tf.Tensor) || weight.rank !== 2 || weight.shape[0] !== C) {
+    throw new Error(`${where}: weight must be [C = ${C}, k], got ${weight instanceof tf.Tensor ? `[${weight.shape}]` : String(weight)}`);
+  }
+  return weight.shape[1]!;
+}
+
+/** Time offset of tap i: it reads X[t − s_i], s_i = (k − 1 − i)·d. */
+export function tapOffset(i: number, k: number, d: number): number {
+  return (k - 1 - i) * d;
+}
+
+/** X shifted later in time by s steps along axis 0 (zeros enter at the start). */
+function shiftTime(x: tf.Tensor, s: number): tf.Tensor {
+  const T = x.shape[0]!;
+  if (s === 0) return x;
+  if (s >= T) return tf.zerosLike(x);
+  const rest = x.shape.slice(1);
+  return tf.concat([tf.zeros([s, ...rest]), tf.slice(x, 0, T - s)], 0);
+}
+
+/** Per-channel Toeplitz matrices A ∈ R^{C×T×T}, A[c][t][t − s_i] = W[c][i] (differentiable in W). */
+export function mulFreeToeplitz(weight: tf.Tensor, T: number, d: number): tf.Tensor3D {
+  const C = weight.shape[0]!;
+  const k = checkWeight("mulFreeToeplitz", weight, C);
+  checkKD("mulFreeToeplitz", k, d);
+  const e = new Float32Array(k * T * T);
+  for (let i = 0; i < k; i++) {
+    const s = tapOffset(i, k, d);
+    for (let t = s; t < T; t++) e[i * T * T + t * T + (t - s)] += 1;
+  }
+  return tf.tidy(() => tf.reshape(tf.matMul(weight, tf.tensor2d(e, [k, T * T])), [C, T, T]) as tf.Tensor3D);
+}
+
+/**
+ * The charge H (Eq. 10) with the given (already quantised or float) weights `[C, k]`, by one strategy.
+ * Returns H with xSeq's shape.
+ */
+export function mulFreeCharge(xSeq: tf.Tensor, weight: tf.Tensor, dilation = 1, strategy: MulFreeStrategy = "shift"): tf.Tensor {
+  const where = "mulFreeCharge";
+  const { T, B, C, S } = dimsOf(where, xSeq);
+  const k = checkWeight(where, weight, C);
+  checkKD(where, k, dilation);
+  return tf.tidy(() => {
+    const x = tf.reshape(xSeq, [T, B, C, S]);
+    let h: tf.Tensor;
+    if (strategy === "shift") {
+      const cols = tf.unstack(weight, 1); // k tensors [C]
+      h = tf.mul(shiftTime(x, tapOffset(0, k, dilation)), tf.reshape(cols[0]!, [1, 1, C, 1]));
+      for (let i = 1; i < k; i++) h = tf.add(h, tf.mul(shiftTime(x, tapOffset(i, k, dilation)), tf.reshape(cols[i]!, [1, 1, C, 1])));
+    } else if (strategy === "toeplitz") {
+      const a = mulFreeToeplitz(weight, T, dilation);
+      const xc = tf.reshape(tf.transpose(x, [2, 0, 1, 3]), [C, T, B * S]) as tf.Tensor3D;
+      h = tf.transpose(tf.reshape(tf.matMul(a, xc), [C, T, B, S]), [1, 2, 0, 3]);
+    } else if (strategy === "depthwise") {
+      const kd = (k - 1) * dilation + 1;
+      const place = new Float32Array(k * kd);
+      for (let i = 0; i < k; i++) place[i * kd + i * dilation] = 1;
+      const dense = tf.matMul(weight, tf.tensor2d(place, [k, kd])); // [C, kd], zeros between taps
+      const filter = tf.reshape(tf.transpose(dense), [1, kd, C, 1]) as tf.Tensor4D;
+      const xn = tf.reshape(tf.transpose(x, [1, 3, 0, 2]), [B * S, 1, T, C]) as tf.Tensor4D;
+      const xp = tf.pad(xn, [[0, 0], [0, 0], [kd - 1, 0], [0, 0]]) as tf.Tensor4D;
+      const y = tf.depthwiseConv2d(xp, filter, 1, "valid"); // [B·S, 1, T, C]
+      h = tf.transpose(tf.reshape(y, [B, S, T, C]), [2, 0, 3, 1]);
+    } else {
+      throw new Error(`${where}: strategy must be one of ${MULFREE_STRATEGIES.join(", ")}, got ${JSON.stringify(strategy)}`);
+    }
+    return tf.reshape(h, xSeq.shape);
+  });
+}
+
+export interface MulFreeForwardOptions {
+  dilation?: number;
+  /** Default ATan(2), tie `>=`. */
+  surrogate?: Surrogate;
+  /** Quantise W to powers of two in the forward pass (default true). */
+  quantize?: boolean;
+  /** Backward of the quantiser: "ste" (Eq. 16, default) or "eq15". */
+  quantGrad?: QuantGrad;
+  strategy?: MulFreeStrategy;
+}
+
+export interface MulFreeResult {
+  spikes: tf.Tensor;
+  /** Charge H before the threshold, same shape as xSeq. */
+  h: tf.Tensor;
+}
+
+/** Pure mul-free PSN: S = Θ(conv_d(X; Q(W)) − V_th) with weight `[C, k]`, vThreshold `[C]`. */
+export function mulFreePsnForward(xSeq: tf.Tensor, weight: tf.Tensor, vThreshold: tf.Tensor, opts: MulFreeForwardOptions = {}): MulFreeResult {
+  const where = "mulFreePsnForward";
+  const { C } = dimsOf(where, xSeq);
+  checkWeight(where, weight, C);
+  if (!(vThreshold instanceof tf.Tensor) || vThreshold.size !== C) {
+    throw new Error(`${where}: vThreshold must be a [C = ${C}] tensor (one threshold per channel), got ${vThreshold instanceof tf.Tensor ? `[${vThreshold.shape}]` : String(vThreshold)}`);
+  }
+  const surrogate = opts.surrogate ?? atan(2);
+  assertSurrogate(where, surrogate);
+  return tf.tidy(() => {
+    const w = (opts.quantize ?? true) ? quantizePow2(weight, opts.quantGrad ?? "ste") : weight;
+    const h = mulFreeCharge(xSeq, w, opts.dilation ?? 1, opts.strategy ?? "shift");
+    const th = tf.reshape(vThreshold, [1, 1, C, ...xSeq.shape.slice(3).map(() => 1)]);
+    return { spikes: surrogate.spike(tf.sub(h, th)), h };
+  });
+}
+
+function checkFlat(where: string, data: ArrayLike<number>, shape: readonly number[], codes: Pow2Codes, k: number, d: number): Dims {
+  checkKD(where, k, d);
+  if (shape.length < 3 || !shape.every((s) => Number.isInteger(s) && s >= 1)) {
+    throw new Error(`${where}: shape must be [T, B, C, ...] with positive integer sizes, got [${shape}]`);
+  }
+  const [T, B, C] = shape as [number, number, number];
+  const S = shape.slice(3).reduce((a, b) => a * b, 1);
+  if (data.length !== T * B * C * S) throw new Error(`${where}: data has ${data.length} values, shape [${shape}] needs ${T * B * C * S}`);
+  if (codes.signs.length !== C * k || codes.exponents.length !== C * k) {
+    throw new Error(`${where}: codes must hold C·k = ${C * k} signs and exponents (row-major [C, k]), got ${codes.signs.length} and ${codes.exponents.length}`);
+  }
+  return { T, B, C, S };
+}
+
+/**
+ * Integer bit-shift inference (Eqs. 12, 17): H[t][c] = Σ_i sign_i·(X[t − s_i][c] << n_i), with `>>` for
+ * n_i < 0 (arithmetic shift: floors, as a hardware shifter does; exact when the low −min(n) bits of every X are
+ * zero, i.e. the fixed-point format keeps that many spare fractional bits). No multiplication. `codes` = {@link pow2Exponents} of W_q `[C, k]` row-major.
+ * Throws if a shift or the sum leaves int32.
+ */
+export function shiftForwardInt(xInt: Int32Array, shape: readonly number[], codes: Pow2Codes, k: number, dilation = 1): Int32Array {
+  const where = "shiftForwardInt";
+  if (!(xInt instanceof Int32Array)) throw new Error(`${where}: xInt must be an Int32Array, got ${String(xInt)}`);
+  const { T, C, S } = checkFlat(where, xInt, shape, codes, k, dilation);
+  const inner = xInt.length / T;
+  const out = new Int32Array(xInt.length);
+  for (let t = 0; t < T; t++) {
+    for (let idx = 0; idx < inner; idx++) {
+      const c = Math.floor(idx / S) % C;
+      let acc = 0;
+      for (let i = 0; i < k; i++) {
+        const src = t - (k - 1 - i) * dilation;
+        const sg = codes.signs[c * k + i]!;
+        if (src < 0 || sg === 0) continue;
+        const v = xInt[src * inner + idx]!;
+        const n = codes.exponents[c * k + i]!;
+        let p: number;
+        if (n >= 0) {
+          if (v !== 0 && Math.clz32(v < 0 ? ~v : v) <= n) {
+            throw new Error(`${where}: ${v} << ${n} overflows int32 (t = ${t}, channel ${c}, tap ${i})`);
+          }
+          p = v << n;
+        } else {
+          p = -n >= 32 ? (v < 0 ? -1 : 0) : v >> -n;
+        }
+        acc = sg > 0 ? acc + p : acc - p;
+      }
+      if (acc > 2147483647 || acc < -2147483648) throw new Error(`${where}: H = ${acc} overflows int32 (t = ${t}, channel ${c})`);
+      out[t * inner + idx] = acc;
+    }
+  }
+  return out;
+}
+
+/** Integer spikes S = Θ(H − V_th[c]) on the output of {@link shiftForwardInt} (thresholds in the same fixed point). */
+export function shiftSpikesInt(hInt: Int32Array, shape: readonly number[], vThresholdInt: Int32Array, tie: TieRule = ">="): Uint8Array {
+  const [T, B, C] = shape as [number, number, number];
+  const S = shape.slice(3).reduce((a, b) => a * b, 1);
+  if (hInt.length !== T * B * C * S) throw new Error(`shiftSpikesInt: hInt has ${hInt.length} values, shape [${shape}] needs ${T * B * C * S}`);
+  if (vThresholdInt.length !== C) throw new Error(`shiftSpikesInt: vThresholdInt must hold C = ${C} thresholds, got ${vThresholdInt.length}`);
+  const out = new Uint8Array(hInt.length);
+  for (let j = 0; j < hInt.length; j++) {
+    const c = Math.floor(j / S) % C;
+    const diff = hInt[j]! - vThresholdInt[c]!;
+    out[j] = tie === ">=" ? (diff >= 0 ? 1 : 0) : (diff > 0 ? 1 : 0);
+  }
+  return out;
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/**
+ * x·(±2^n) for a float32 x by integer arithmetic on its bits (Eq. 12): add n to the 8-bit exponent field and
+ * flip the sign bit for a negative weight. Zero stays zero; subnormal, infinite or NaN inputs and results
+ * that would leave the normal range throw (a real shifter would saturate; we refuse instead of guessing).
+ */
+export function pow2ScaleBits(x: number, sign: number, n: number): number {
+  if (sign === 0 || x === 0) return 0;
+  f32[0] = x;
+  const bits = u32[0]!;
+  const e = (bits >>> 23) & 0xff;
+  if (e === 0 || e === 0xff) throw new Error(`pow2ScaleBits: x = ${x} is subnormal, infinite or NaN; only normal float32 values are supported`);
+  const e2 = e + n;
+  if (e2 <= 0 || e2 >= 0xff) throw new Error(`pow2ScaleBits: x = ${x} times 2^${n} leaves the normal float32 range`);
+  u32[0] = ((bits & 0x807fffff) | (e2 << 23)) ^ (sign < 0 ? 0x80000000 : 0);
+  return f32[0]!;
+}
+
+/**
+ * Float inference without multiplications: each tap is {@link pow2ScaleBits} (an exponent add), summed in
+ * float32 in tap order i = 0 … k − 1 — the same order as the "shift" strategy, so the result is
+ * bit-identical to `mulFreeCharge(x, Q(W), d, "shift")`.
+ */
+export function shiftForwardFloat(x: Float32Array, shape: readonly number[], codes: Pow2Codes, k: number, dilation = 1): Float32Array {
+  const where = "shiftForwardFloat";
+  if (!(x instanceof Float32Array)) throw new Error(`${where}: x must be a Float32Array, got ${String(x)}`);
+  const { T, C, S } = checkFlat(where, x, shape, codes, k, dilation);
+  const inner = x.length / T;
+  const out = new Float32Array(x.length);
+  for (let t = 0; t < T; t++) {
+    for (let idx = 0; idx < inner; idx++) {
+      const c = Math.floor(idx / S) % C;
+      let acc = 0;
+      for (let i = 0; i < k; i++) {
+        const src = t - (k - 1 - i) * dilation;
+        if (src < 0) continue;
+        acc = Math.fround(acc + pow2ScaleBits(x[src * inner + idx]!, codes.signs[c * k + i]!, codes.exponents[c * k + i]!));
+      }
+      out[t * inner + idx] = acc;
+    }
+  }
+  return out;
+}
+
+export type NeuronOpsKind = "psn" | "masked-psn" | "sliding-psn" | "mulfree-psn";
+
+export interface NeuronOps {
+  /** Non-zero weight taps reaching a valid (t ≥ 0) input, over all T steps of one neuron. */
+  taps: number;
+  add: number;
+  mul: number;
+  shift: number;
+}
+
+/**
+ * Operations one neuron performs over T steps, counted by walking its actual tap structure (not by formula).
+ * Convention (the one that reproduces the paper's Table 1 for PSN): each tap costs one MUL (SHIFT for the
+ * mul-free neuron) and one ADD (accumulate), and each step one more ADD (bias/threshold). PSN: full T×T
+ * matrix; masked PSN: the band j ≤ t ≤ j + k − 1 (λ ≥ 1); sliding PSN: k causal taps, d = 1;
+ * mul-free: k causal taps at offsets (k−1−i)·d. Compare with {@link paperNeuronOps}.
+ */
+export function countNeuronOps(kind: NeuronOpsKind, T: number, k = T, d = 1): NeuronOps {
+  const where = "countNeuronOps";
+  if (!(Number.isInteger(T) && T >= 1)) throw new Error(`${where}: T must be an integer >= 1, got ${T}`);
+  checkKD(where, k, d);
+  let taps = 0;
+  switch (kind) {
+    case "psn":
+      for (let t = 0; t < T; t++) for (let j = 0; j < T; j++) taps++;
+      break;
+    case "masked-psn":
+      if (k > T) throw new Error(`${where}: masked-psn needs k <= T, got k = ${k}, T = ${T}`);
+      for (let t = 0; t < T; t++) for (let j = 0; j < T; j++) if (j <= t && t <= j + k - 1) taps++;
+      break;
+    case "sliding-psn":
+    case "mulfree-psn": {
+      if (kind === "sliding-psn" && d !== 1) throw new Error(`${where}: the sliding PSN has no dilation; d must be 1, got ${d}`);
+      for (let t = 0; t < T; t++) for (let i = 0; i < k; i++) if (t - tapOffset(i, k, d) >= 0) taps++;
+      break;
+    }
+    default:
+      throw new Error(`${where}: kind must be "psn", "masked-psn", "sliding-psn" or "mulfree-psn", got ${JSON.stringify(kind)}`);
+  }
+  const shiftBased = kind === "mulfree-psn";
+  return { taps, add: taps + T, mul: shiftBased ? 0 : taps, shift: shiftBased ? taps : 0 };
+}
+
+/**
+ * The paper's Table 1 formulas, as written (papers.md §4.2): PSN (T² + T) ADD, T² MUL; sliding and mul-free
+ * ((T + 1 − k/2)·k + T) ADD and (T + 1 − k/2)·k MUL resp. SHIFT. The exact causal tap count for d = 1 is
+ * k·(T − (k − 1)/2), i.e. k/2 fewer than the paper's (flag of §4.2).
+ */
+export function paperNeuronOps(kind: Exclude<NeuronOpsKind, "masked-psn">, T: number, k = T): Omit<NeuronOps, "taps"> {
+  if (kind === "psn") return { add: T * T + T, mul: T * T, shift: 0 };
+  const m = (T + 1 - k / 2) * k;
+  if (kind === "sliding-psn") return { add: m + T, mul: m, shift: 0 };
+  if (kind === "mulfree-psn") return { add: m + T, mul: 0, shift: m };
+  throw new Error(`paperNeuronOps: kind must be "psn", "sliding-psn" or "mulfree-psn", got ${JSON.stringify(kind)}`);
+}
+
+export interface MulFreePSNOptions extends MulFreeForwardOptions {
+  /** Weight init: "exp" (…, 1/4, 1/2, 1) per channel (default) or seeded Kaiming-uniform U(±1/√k). */
+  init?: "exp" | "kaiming";
+  /** Initial V_th for every channel (default 1, the β = −1 of App. C). */
+  thresholdInit?: number;
+  seed?: number;
+}
+
+/** Mul-free channel-wise PSN layer (multi-step, stateless): `weight [C, k]`, `vThreshold [C]`. */
+export class MulFreePSN implements Module {
+  readonly weight: tf.Variable;
+  readonly vThreshold: tf.Variable;
+  readonly dilation: number;
+  readonly surrogate: Surrogate;
+  quantize: boolean;
+  quantGrad: QuantGrad;
+  strategy: MulFreeStrategy;
+
+  constructor(readonly channels: number, readonly k: number, opts: MulFreePSNOptions = {}) {
+    if (!(Number.isInteger(channels) && channels >= 1)) throw new Error(`MulFreePSN: channels must be an integer >= 1, got ${channels}`);
+    this.dilation = opts.dilation ?? 1;
+    checkKD("MulFreePSN", k, this.dilation);
+    this.surrogate = opts.surrogate ?? atan(2);
+    assertSurrogate("MulFreePSN", this.surrogate);
+    this.quantize = opts.quantize ?? true;
+    this.quantGrad = opts.quantGrad ?? "ste";
+    if (this.quantGrad !== "ste" && this.quantGrad !== "eq15") throw new Error(`MulFreePSN: quantGrad must be "ste" or "eq15", got ${JSON.stringify(this.quantGrad)}`);
+    this.strategy = opts.strategy ?? "shift";
+    if (!MULFREE_STRATEGIES.includes(this.strategy)) throw new Error(`MulFreePSN: strategy must be one of ${MULFREE_STRATEGIES.join(", ")}, got ${JSON.stringify(this.strategy)}`);
+    const init = opts.init ?? "exp";
+    const th = opts.thresholdInit ?? 1;
+    if (!Number.isFinite(th)) throw new Error(`MulFreePSN: thresholdInit must be a finite number, got ${th}`);
+    const w = tf.tidy(() => {
+      if (init === "exp") {
+        const row = Array.from({ length: k }, (_, i) => 2 ** -(k - 1 - i));
+        return tf.tile(tf.tensor2d(row, [1, k]), [channels, 1]);
+      }
+      if (init === "kaiming") return tf.randomUniform([channels, k], -1 / Math.sqrt(k), 1 / Math.sqrt(k), "float32", opts.seed ?? 0);
+      throw new Error(`MulFreePSN: init must be "exp" or "kaiming", got ${JSON.stringify(init)}`);
+    });
+    this.weight = tf.variable(w, true);
+    w.dispose();
+    this.vThreshold = tf.variable(tf.fill([channels], th), true);
+  }
+
+  forward(xSeq: tf.Tensor): tf.Tensor {
+    const { C } = dimsOf("MulFreePSN.forward", xSeq);
+    if (C !== this.channels) throw new Error(`MulFreePSN.forward: xSeq has ${C} channels on axis 2, the layer was built for ${this.channels}`);
+    return tf.tidy(() => mulFreePsnForward(xSeq, this.weight, this.vThreshold, this.forwardOptions()).spikes);
+  }
+
+  /** Options of the pure function equivalent to this module. */
+  forwardOptions(): MulFreeForwardOptions {
+    return { dilation: this.dilation, surrogate: this.surrogate, quantize: this.quantize, quantGrad: this.quantGrad, strategy: this.strategy };
+  }
+
+  /** W_q = Q(W) (the weights inference uses). */
+  quantizedWeight(): tf.Tensor {
+    return tf.tidy(() => quantizePow2(this.weight));
+  }
+
+  /** Signs and exponents of W_q, row-major `[C, k]`, for {@link shiftForwardInt} / {@link shiftForwardFloat}. */
+  shiftCodes(): Pow2Codes {
+    const q = this.quantizedWeight();
+    const data = q.dataSync();
+    q.dispose();
+    return pow2Exponents(data);
+  }
+
+  parameters(): NamedParameter[] {
+    return [{ name: "weight", variable: this.weight, group: "weight" }, { name: "vThreshold", variable: this.vThreshold, group: "threshold" }];
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return [this.weight, this.vThreshold];
+  }
+
+  reset(): void { /* stateless in multi-step mode */ }
+
+  dispose(): void {
+    this.weight.dispose();
+    this.vThreshold.dispose();
+  }
+}
