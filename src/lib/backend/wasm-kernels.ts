@@ -9,6 +9,7 @@
  * | `MaxPoolGrad`                          | wrong if a window is ≤ 0 (§7.3) | first-max scan + ScatterNd         |
  * | `MaxPool3DGrad`                        | same bug (checked: all-negative windows) | same program, NDHWC  |
  * | `UnsortedSegmentSum`                   | missing          | cpu-copy fallback (rare op, documented)           |
+ * | `BatchMatMul`, `_FusedMatMul`          | 10–20× slow with transpose flags | explicit Transpose, then the stock kernel |
  *
  * The composed kernels call wasm's own kernels (`tf.getKernel(name, 'wasm').kernelFunc`), never the
  * cpu backend; equations and the reason each composition is right are in `kernels/*.ts`.
@@ -25,6 +26,7 @@ import { conv2dBackpropFilterComposed } from "./kernels/conv2d-backprop-filter.j
 import { cpuCopyFallback } from "./kernels/cpu-fallback.js";
 import { depthwiseBackpropFilterComposed } from "./kernels/depthwise-backprop-filter.js";
 import { depthwiseBackpropInputComposed } from "./kernels/depthwise-backprop-input.js";
+import { untransposedMatMul } from "./kernels/matmul-transposed.js";
 import { maxPool3DGradComposed, maxPoolGradComposed } from "./kernels/max-pool-grad.js";
 
 const BACKEND = "wasm";
@@ -45,9 +47,16 @@ const REPLACED: Record<string, KernelImpl> = {
   MaxPool3DGrad: maxPool3DGradComposed(BACKEND),
 };
 
+/** Stock kernels wrapped for speed (same results): the wrapper calls the original kernel function. */
+const WRAPPED: Record<string, (stock: KernelImpl) => KernelImpl> = {
+  BatchMatMul: (stock) => untransposedMatMul(stock, BACKEND),
+  _FusedMatMul: (stock) => untransposedMatMul(stock, BACKEND),
+};
+
 /** The kernel names this module registers for wasm. */
 export const WASM_KERNELS_ADDED: readonly string[] = Object.keys(ADDED);
 export const WASM_KERNELS_REPLACED: readonly string[] = Object.keys(REPLACED);
+export const WASM_KERNELS_WRAPPED: readonly string[] = Object.keys(WRAPPED);
 
 const MARK = Symbol.for("spikelab.wasmKernel");
 
@@ -56,8 +65,9 @@ function isOurs(name: string): boolean {
   return k != null && k[MARK] === true;
 }
 
-function register(name: string, impl: KernelImpl): void {
-  const config = { kernelName: name, backendName: BACKEND, kernelFunc: impl as unknown as tf.KernelFunc, [MARK]: true };
+function register(name: string, impl: KernelImpl, base: Partial<tf.KernelConfig> = {}): void {
+  // `base` keeps a stock kernel's other fields (wasm kernels have a `setupFunc` run at backend init).
+  const config = { ...base, kernelName: name, backendName: BACKEND, kernelFunc: impl as unknown as tf.KernelFunc, [MARK]: true };
   tf.registerKernel(config);
 }
 
@@ -77,5 +87,12 @@ export function registerWasmKernels(): void {
     if (isOurs(name)) continue;
     if (tf.getKernel(name, BACKEND) != null) tf.unregisterKernel(name, BACKEND);
     register(name, impl);
+  }
+  for (const [name, wrap] of Object.entries(WRAPPED)) {
+    if (isOurs(name)) continue;
+    const stock = tf.getKernel(name, BACKEND);
+    if (stock == null) continue;
+    tf.unregisterKernel(name, BACKEND);
+    register(name, wrap(stock.kernelFunc as unknown as KernelImpl), stock);
   }
 }
