@@ -25,6 +25,7 @@
  * Default surrogate ATan(α = 2) with SpikingJelly's tie `>=` (papers.md §4.1 surrogates, §5 tie rule);
  * DVS-Lip used `inverseQuadratic(10)`.
  */
+import { mulFreePsnOpsFormula, psnOpsFormula, slidingPsnOpsFormula } from "../metrics/neuron-ops.js";
 import { tf } from "../backend/tf.js";
 import type { Module, NamedParameter } from "../layers/module.js";
 import { assertSurrogate, atan, type Surrogate, type TieRule } from "../surrogate.js";
@@ -320,10 +321,9 @@ export function countNeuronOps(kind: NeuronOpsKind, T: number, k = T, d = 1): Ne
  * k·(T − (k − 1)/2), i.e. k/2 fewer than the paper's (flag of §4.2).
  */
 export function paperNeuronOps(kind: Exclude<NeuronOpsKind, "masked-psn">, T: number, k = T): Omit<NeuronOps, "taps"> {
-  if (kind === "psn") return { add: T * T + T, mul: T * T, shift: 0 };
-  const m = (T + 1 - k / 2) * k;
-  if (kind === "sliding-psn") return { add: m + T, mul: m, shift: 0 };
-  if (kind === "mulfree-psn") return { add: m + T, mul: 0, shift: m };
+  if (kind === "psn") return psnOpsFormula(T);
+  if (kind === "sliding-psn") return slidingPsnOpsFormula(T, k);
+  if (kind === "mulfree-psn") return mulFreePsnOpsFormula(T, k);
   throw new Error(`paperNeuronOps: kind must be "psn", "sliding-psn" or "mulfree-psn", got ${JSON.stringify(kind)}`);
 }
 
