@@ -117,16 +117,17 @@ add({ paper: "mulfree", item: "table5", key: "sliding-psn-k32/acc", setting: "se
 add({ paper: "mulfree", item: "table5", key: "sliding-psn-k32/memory", setting: "same, inference memory", quantity: "memory", value: 2635, unit: "MB", source: "papers.md §4.5 [paper] Table 5", tolerance: { rel: 0.2 }, kind: "trained" });
 add({ paper: "mulfree", item: "table5", key: "ours-k4/acc", setting: "seq-CIFAR100 T = 32, mul-free PSN k = 4, step-by-step inference", quantity: "test accuracy", value: 65.77, unit: pct, source: "papers.md §4.5 [paper] Table 5", tolerance: TRAINED, kind: "trained" });
 add({ paper: "mulfree", item: "table5", key: "ours-k4/memory", setting: "same, inference memory", quantity: "memory", value: 547, unit: "MB", source: "papers.md §4.5 [paper] Table 5", tolerance: { rel: 0.2 }, kind: "trained" });
-const T6: [string, string, number, string][] = [
-  ["psn/neuron-mul", "PSN neuron layer multiplications", 1.91e7, "ops"], ["psn/neuron-add", "PSN neuron layer additions", 1.97e7, "ops"],
-  ["psn/neuron-energy", "PSN neuron layer energy", 88.56, "µJ"], ["psn/synaptic-flops", "PSN synaptic first-layer FLOPs", 0.041e6, "ops"],
-  ["psn/synaptic-sops", "PSN synaptic SOPs", 3.194e6, "ops"], ["psn/synaptic-energy", "PSN synaptic energy", 3.06, "µJ"], ["psn/total-energy", "PSN total energy", 91.62, "µJ"],
-  ["ours/neuron-shift", "mul-free neuron layer shifts", 7.32e6, "ops"], ["ours/neuron-add", "mul-free neuron layer additions", 7.92e6, "ops"],
-  ["ours/neuron-energy", "mul-free neuron layer energy", 8.08, "µJ"], ["ours/synaptic-flops", "mul-free synaptic first-layer FLOPs", 0.041e6, "ops"],
-  ["ours/synaptic-sops", "mul-free synaptic SOPs", 2.66e6, "ops"], ["ours/synaptic-energy", "mul-free synaptic energy", 2.58, "µJ"], ["ours/total-energy", "mul-free total energy", 10.66, "µJ"],
+/** Table 6 cells with the half-unit of their last printed digit (counts) or ±0.01 µJ (energies, sums of rounded cells). */
+const T6: [string, string, number, string, number][] = [
+  ["psn/neuron-mul", "PSN neuron layer multiplications", 1.91e7, "ops", 5e4], ["psn/neuron-add", "PSN neuron layer additions", 1.97e7, "ops", 5e4],
+  ["psn/neuron-energy", "PSN neuron layer energy", 88.56, "µJ", 0.01], ["psn/synaptic-flops", "PSN synaptic first-layer FLOPs", 0.041e6, "ops", 500],
+  ["psn/synaptic-sops", "PSN synaptic SOPs", 3.194e6, "ops", 500], ["psn/synaptic-energy", "PSN synaptic energy", 3.06, "µJ", 0.01], ["psn/total-energy", "PSN total energy", 91.62, "µJ", 0.01],
+  ["ours/neuron-shift", "mul-free neuron layer shifts", 7.32e6, "ops", 5e3], ["ours/neuron-add", "mul-free neuron layer additions", 7.92e6, "ops", 5e3],
+  ["ours/neuron-energy", "mul-free neuron layer energy", 8.08, "µJ", 0.01], ["ours/synaptic-flops", "mul-free synaptic first-layer FLOPs", 0.041e6, "ops", 500],
+  ["ours/synaptic-sops", "mul-free synaptic SOPs", 2.66e6, "ops", 500], ["ours/synaptic-energy", "mul-free synaptic energy", 2.58, "µJ", 0.01], ["ours/total-energy", "mul-free total energy", 10.66, "µJ", 0.01],
 ];
-for (const [key, quantity, v, unit] of T6) {
-  add({ paper: "mulfree", item: "table6", key, setting: "one CIFAR100 image, seq-CIFAR network", quantity, value: v, unit, source: "papers.md §4.5 [paper] Table 6", tolerance: unit === "µJ" ? { abs: 0.01 } : FORMULA, kind: "formula" });
+for (const [key, quantity, v, unit, abs] of T6) {
+  add({ paper: "mulfree", item: "table6", key, setting: "one CIFAR100 image, seq-CIFAR network", quantity, value: v, unit, source: "papers.md §4.5 [paper] Table 6", tolerance: { abs }, kind: "formula" });
 }
 add({ paper: "mulfree", item: "fig2", key: "receptive-field/sliding", setting: "k = 2, 3 stacked layers, sliding PSN (d = 1)", quantity: "receptive field", value: 4, unit: "steps", source: "papers.md §4.5 [paper] §4.1 / Fig. 2", tolerance: EXACT, kind: "exact" });
 add({ paper: "mulfree", item: "fig2", key: "receptive-field/channel-wise", setting: "k = 2, 3 stacked layers, channel-wise PSN with sawtooth dilation", quantity: "receptive field", value: 7, unit: "steps", source: "papers.md §4.5 [paper] §4.1 / Fig. 2", tolerance: EXACT, kind: "exact" });

@@ -46,7 +46,7 @@ export const ITEMS: ReproItem[] = [
   // mul-free channel-wise PSN
   pending("mulfree", "table1", "Operation counts of PSN, sliding PSN and the mul-free neuron vs T and k", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, "needs the operation counter of the mul-free neuron (issue #3) and its figure module (issue #8)"),
   pending("mulfree", "table9", "Energy of the neuron operations vs T and k", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, "figure module not written yet (issue #8)"),
-  pending("mulfree", "table6", "Energy of one CIFAR100 image, PSN vs mul-free neuron", { cpuMinutes: { smoke: 0.1, small: 1 } }, "figure module not written yet (issue #8)"),
+  ready("mulfree", "table6", "Energy of one CIFAR100 image, PSN vs mul-free neuron", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/mulfree/table6.js")).run, { defaultScale: "paper" }),
   pending("mulfree", "fig2", "Receptive field of stacked sliding vs channel-wise PSN layers", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, NEEDS_NEURONS),
   pending("mulfree", "fig3", "Power-of-two quantiser and its gradient under Eq. 15 vs Eq. 16", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, NEEDS_NEURONS),
   pending("mulfree", "fig5", "Accuracy vs order k (Table 10 as a figure)", { cpuMinutes: { smoke: 5, small: 60 }, dataset: "CIFAR100 / CIFAR10", gpu: true }, NEEDS_NETS),
