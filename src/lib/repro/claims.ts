@@ -131,6 +131,13 @@ for (const [key, quantity, v, unit, abs] of T6) {
 }
 add({ paper: "mulfree", item: "fig2", key: "receptive-field/sliding", setting: "k = 2, 3 stacked layers, sliding PSN (d = 1)", quantity: "receptive field", value: 4, unit: "steps", source: "papers.md §4.5 [paper] §4.1 / Fig. 2", tolerance: EXACT, kind: "exact" });
 add({ paper: "mulfree", item: "fig2", key: "receptive-field/channel-wise", setting: "k = 2, 3 stacked layers, channel-wise PSN with sawtooth dilation", quantity: "receptive field", value: 7, unit: "steps", source: "papers.md §4.5 [paper] §4.1 / Fig. 2", tolerance: EXACT, kind: "exact" });
+for (const [w, q] of [[0.3, 0.25], [-0.75, -1], [1.5, 2]] as const) {
+  add({ paper: "mulfree", item: "fig3", key: `Q(${w})`, setting: `power-of-two quantiser Q(W) = sign(W)·2^round(log2|W|) at W = ${w}`, quantity: "Q(W)", value: q, unit: "", source: "papers.md §5c [computed] from Eq. 13", tolerance: { abs: 0 }, kind: "exact" });
+}
+for (const [w, g] of [[0.3, 0.833], [0.35, 0.714], [0.36, 1.389]] as const) {
+  add({ paper: "mulfree", item: "fig3", key: `eq15-grad(${w})`, setting: `Eq. 15 gradient 2^round(log2|W|)/|W| at W = ${w}`, quantity: "Q′(W)", value: g, unit: "", source: "papers.md §5c [computed] from Eq. 15 (3 decimals)", tolerance: { abs: 5e-4 }, kind: "formula" });
+}
+add({ paper: "mulfree", item: "fig3", key: "eq16-grad", setting: "Eq. 16 straight-through gradient, any W", quantity: "Q′(W)", value: 1, unit: "", source: "papers.md §4.1 [paper] Eq. 16", tolerance: { abs: 0 }, kind: "exact" });
 add({ paper: "mulfree", item: "table1", key: "int8/energy-ratio", setting: "INT8 at 45 nm: multiplier 0.2 pJ vs shift 0.024 pJ", quantity: "energy reduction", value: 8, unit: "×", source: "papers.md §4.2 [paper] introduction (≈8×)", tolerance: { rel: 0.1 }, kind: "formula" });
 add({ paper: "mulfree", item: "table1", key: "int8/area-ratio", setting: "INT8 at 45 nm: multiplier 282 µm² vs shift 34 µm²", quantity: "area reduction", value: 8, unit: "×", source: "papers.md §4.2 [paper] introduction (≈8×)", tolerance: { rel: 0.1 }, kind: "formula" });
 add({ paper: "mulfree", item: "table9", key: "max-energy/T^2-coefficient", setting: "mul-free neuron energy at k = T, as stated: 0.515T² + 1.415T", quantity: "coefficient of T²", value: 0.515, unit: "pJ", source: "papers.md §4.2 [paper]", tolerance: FORMULA, kind: "formula" });
