@@ -44,8 +44,8 @@ export const ITEMS: ReproItem[] = [
     "SOPs / energy vs Transformer SNNs", "SOPs / energy of SEW-ResNets under TET/SDT/LTS/LTS+IMP", "Accuracy vs time steps",
   ][n - 1]!, { cpuMinutes: { smoke: 3, small: 60 }, dataset: n === 3 || n >= 5 ? "ImageNet" : "CIFAR10-DVS, N-Caltech101", gpu: true }, NEEDS_NETS)),
   // mul-free channel-wise PSN
-  pending("mulfree", "table1", "Operation counts of PSN, sliding PSN and the mul-free neuron vs T and k", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, "needs the operation counter of the mul-free neuron (issue #3) and its figure module (issue #8)"),
-  pending("mulfree", "table9", "Energy of the neuron operations vs T and k", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, "figure module not written yet (issue #8)"),
+  ready("mulfree", "table1", "Operation counts of PSN, sliding PSN and the mul-free neuron vs T and k", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/mulfree/table1.js")).run, { defaultScale: "paper" }),
+  ready("mulfree", "table9", "Energy of the neuron operations vs T and k", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/mulfree/table1.js")).runTable9, { defaultScale: "paper" }),
   ready("mulfree", "table6", "Energy of one CIFAR100 image, PSN vs mul-free neuron", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/mulfree/table6.js")).run, { defaultScale: "paper" }),
   ready("mulfree", "fig2", "Receptive field of stacked sliding vs channel-wise PSN layers", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/mulfree/fig2.js")).run, { defaultScale: "paper" }),
   ready("mulfree", "fig3", "Power-of-two quantiser and its gradient under Eq. 15 vs Eq. 16", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/mulfree/fig3.js")).run, { defaultScale: "paper" }),
