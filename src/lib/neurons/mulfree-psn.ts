@@ -46,6 +46,27 @@ function dimsOf(where: string, xSeq: tf.Tensor): Dims {
   return { T, B, C, S };
 }
 
+/**
+ * The causal tap walk shared by the two inference paths: for every output (t, element) of a flat
+ * `[T, B, C, ...]` array, fold `tap(acc, srcIndex, j)` over the taps i with X[t − (k−1−i)·d] inside the
+ * sequence (j = c·k + i indexes the codes), then `store(t, index, acc)`.
+ */
+function walkCausalTaps(dims: Dims, inner: number, k: number, dilation: number,
+  tap: (acc: number, src: number, j: number, t: number, c: number) => number, store: (t: number, at: number, acc: number, c: number) => void): void {
+  const { T, C, S } = dims;
+  for (let t = 0; t < T; t++) {
+    for (let idx = 0; idx < inner; idx++) {
+      const c = Math.floor(idx / S) % C;
+      let acc = 0;
+      for (let i = 0; i < k; i++) {
+        const src = t - (k - 1 - i) * dilation;
+        if (src >= 0) acc = tap(acc, src * inner + idx, c * k + i, t, c);
+      }
+      store(t, t * inner + idx, acc, c);
+    }
+  }
+}
+
 function checkKD(where: string, k: number, d: number): void {
   if (!(Number.isInteger(k) && k >= 1)) throw new Error(`${where}: order k must be an integer >= 1, got ${k}`);
   if (!(Number.isInteger(d) && d >= 1)) throw new Error(`${where}: dilation d must be an integer >= 1, got ${d}`);
@@ -180,34 +201,28 @@ function checkFlat(where: string, data: ArrayLike<number>, shape: readonly numbe
 export function shiftForwardInt(xInt: Int32Array, shape: readonly number[], codes: Pow2Codes, k: number, dilation = 1): Int32Array {
   const where = "shiftForwardInt";
   if (!(xInt instanceof Int32Array)) throw new Error(`${where}: xInt must be an Int32Array, got ${String(xInt)}`);
-  const { T, C, S } = checkFlat(where, xInt, shape, codes, k, dilation);
-  const inner = xInt.length / T;
+  const dims = checkFlat(where, xInt, shape, codes, k, dilation);
+  const inner = xInt.length / dims.T;
   const out = new Int32Array(xInt.length);
-  for (let t = 0; t < T; t++) {
-    for (let idx = 0; idx < inner; idx++) {
-      const c = Math.floor(idx / S) % C;
-      let acc = 0;
-      for (let i = 0; i < k; i++) {
-        const src = t - (k - 1 - i) * dilation;
-        const sg = codes.signs[c * k + i]!;
-        if (src < 0 || sg === 0) continue;
-        const v = xInt[src * inner + idx]!;
-        const n = codes.exponents[c * k + i]!;
-        let p: number;
-        if (n >= 0) {
-          if (v !== 0 && Math.clz32(v < 0 ? ~v : v) <= n) {
-            throw new Error(`${where}: ${v} << ${n} overflows int32 (t = ${t}, channel ${c}, tap ${i})`);
-          }
-          p = v << n;
-        } else {
-          p = -n >= 32 ? (v < 0 ? -1 : 0) : v >> -n;
-        }
-        acc = sg > 0 ? acc + p : acc - p;
+  walkCausalTaps(dims, inner, k, dilation, (acc, src, j, t, c) => {
+    const sg = codes.signs[j]!;
+    if (sg === 0) return acc;
+    const v = xInt[src]!;
+    const n = codes.exponents[j]!;
+    let p: number;
+    if (n >= 0) {
+      if (v !== 0 && Math.clz32(v < 0 ? ~v : v) <= n) {
+        throw new Error(`${where}: ${v} << ${n} overflows int32 (t = ${t}, channel ${c}, tap ${j % k})`);
       }
-      if (acc > 2147483647 || acc < -2147483648) throw new Error(`${where}: H = ${acc} overflows int32 (t = ${t}, channel ${c})`);
-      out[t * inner + idx] = acc;
+      p = v << n;
+    } else {
+      p = -n >= 32 ? (v < 0 ? -1 : 0) : v >> -n;
     }
-  }
+    return sg > 0 ? acc + p : acc - p;
+  }, (t, at, acc, c) => {
+    if (acc > 2147483647 || acc < -2147483648) throw new Error(`${where}: H = ${acc} overflows int32 (t = ${t}, channel ${c})`);
+    out[at] = acc;
+  });
   return out;
 }
 
@@ -254,21 +269,12 @@ export function pow2ScaleBits(x: number, sign: number, n: number): number {
 export function shiftForwardFloat(x: Float32Array, shape: readonly number[], codes: Pow2Codes, k: number, dilation = 1): Float32Array {
   const where = "shiftForwardFloat";
   if (!(x instanceof Float32Array)) throw new Error(`${where}: x must be a Float32Array, got ${String(x)}`);
-  const { T, C, S } = checkFlat(where, x, shape, codes, k, dilation);
-  const inner = x.length / T;
+  const dims = checkFlat(where, x, shape, codes, k, dilation);
+  const inner = x.length / dims.T;
   const out = new Float32Array(x.length);
-  for (let t = 0; t < T; t++) {
-    for (let idx = 0; idx < inner; idx++) {
-      const c = Math.floor(idx / S) % C;
-      let acc = 0;
-      for (let i = 0; i < k; i++) {
-        const src = t - (k - 1 - i) * dilation;
-        if (src < 0) continue;
-        acc = Math.fround(acc + pow2ScaleBits(x[src * inner + idx]!, codes.signs[c * k + i]!, codes.exponents[c * k + i]!));
-      }
-      out[t * inner + idx] = acc;
-    }
-  }
+  walkCausalTaps(dims, inner, k, dilation,
+    (acc, src, j) => Math.fround(acc + pow2ScaleBits(x[src]!, codes.signs[j]!, codes.exponents[j]!)),
+    (_t, at, acc) => { out[at] = acc; });
   return out;
 }
 
