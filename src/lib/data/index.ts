@@ -12,3 +12,4 @@ export * from "./cache.js";
 export * from "./loader.js";
 export * from "./synthetic.js";
 export * from "./mnist.js";
+export * from "./synthetic-cifar.js";

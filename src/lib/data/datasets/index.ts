@@ -2,3 +2,4 @@ export * from "./common.js";
 export * from "./dvs-gesture.js";
 export * from "./cifar10-dvs.js";
 export * from "./ncaltech101.js";
+export * from "./cifar.js";
