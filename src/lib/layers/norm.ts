@@ -43,7 +43,11 @@ export class BatchNorm implements Module {
       this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - this.momentum), tf.mul(m, this.momentum)));
       this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - this.momentum), tf.mul(v, this.momentum * (n / Math.max(1, n - 1)))));
     });
-    const y = tf.batchNorm(x, mean, variance, this.beta, this.gamma, this.eps);
+    // TF.js's batchNorm gradient only handles rank <= 4 (its tile of the scale breaks on rank 5), so
+    // higher-rank inputs such as [T, B, H, W, C] are normalised as [T·B·H·W, C] and reshaped back.
+    const y = x.rank > 4
+      ? tf.tidy(() => tf.reshape(tf.batchNorm(tf.reshape(x, [-1, C]), mean, variance, this.beta, this.gamma, this.eps), x.shape))
+      : tf.batchNorm(x, mean, variance, this.beta, this.gamma, this.eps);
     mean.dispose();
     variance.dispose();
     return y;

@@ -11,3 +11,4 @@ export * from "./mpe-psn.js";
 export * from "./quantize.js";
 export * from "./dilation.js";
 export * from "./mulfree-psn.js";
+export * from "./autoselect.js";

@@ -119,9 +119,10 @@ export function mulFreeCharge(xSeq: tf.Tensor, weight: tf.Tensor, dilation = 1, 
     const x = tf.reshape(xSeq, [T, B, C, S]);
     let h: tf.Tensor;
     if (strategy === "shift") {
-      const cols = tf.unstack(weight, 1); // k tensors [C]
-      h = tf.mul(shiftTime(x, tapOffset(0, k, dilation)), tf.reshape(cols[0]!, [1, 1, C, 1]));
-      for (let i = 1; i < k; i++) h = tf.add(h, tf.mul(shiftTime(x, tapOffset(i, k, dilation)), tf.reshape(cols[i]!, [1, 1, C, 1])));
+      // Columns by slice, not unstack: TF.js's Unpack gradient fails when k = 1 (a single output).
+      const col = (i: number) => tf.reshape(tf.slice(weight, [0, i], [C, 1]), [1, 1, C, 1]);
+      h = tf.mul(shiftTime(x, tapOffset(0, k, dilation)), col(0));
+      for (let i = 1; i < k; i++) h = tf.add(h, tf.mul(shiftTime(x, tapOffset(i, k, dilation)), col(i)));
     } else if (strategy === "toeplitz") {
       const a = mulFreeToeplitz(weight, T, dilation);
       const xc = tf.reshape(tf.transpose(x, [2, 0, 1, 3]), [C, T, B * S]) as tf.Tensor3D;
@@ -339,6 +340,11 @@ export interface MulFreePSNOptions extends MulFreeForwardOptions {
   /** Initial V_th for every channel (default 1, the β = −1 of App. C). */
   thresholdInit?: number;
   seed?: number;
+  /**
+   * "m" (default): x `[T, B, C, …]` → spikes of the whole sequence. "s": step-by-step inference, x `[B, C, …]`
+   * per call; the layer keeps the last (k − 1)·d + 1 inputs (all that Eq. 10 reads) until `reset()`.
+   */
+  stepMode?: "s" | "m";
 }
 
 /** Mul-free channel-wise PSN layer (multi-step, stateless): `weight [C, k]`, `vThreshold [C]`. */
@@ -350,6 +356,9 @@ export class MulFreePSN implements Module {
   quantize: boolean;
   quantGrad: QuantGrad;
   strategy: MulFreeStrategy;
+  stepMode: "s" | "m";
+  /** Step mode: the most recent inputs, oldest first (at most (k − 1)·d + 1). */
+  private queue: tf.Tensor[] = [];
 
   constructor(readonly channels: number, readonly k: number, opts: MulFreePSNOptions = {}) {
     if (!(Number.isInteger(channels) && channels >= 1)) throw new Error(`MulFreePSN: channels must be an integer >= 1, got ${channels}`);
@@ -361,6 +370,8 @@ export class MulFreePSN implements Module {
     this.quantGrad = opts.quantGrad ?? "ste";
     if (this.quantGrad !== "ste" && this.quantGrad !== "eq15") throw new Error(`MulFreePSN: quantGrad must be "ste" or "eq15", got ${JSON.stringify(this.quantGrad)}`);
     this.strategy = opts.strategy ?? "shift";
+    this.stepMode = opts.stepMode ?? "m";
+    if (this.stepMode !== "s" && this.stepMode !== "m") throw new Error(`MulFreePSN: stepMode must be "s" or "m", got ${JSON.stringify(this.stepMode)}`);
     if (!MULFREE_STRATEGIES.includes(this.strategy)) throw new Error(`MulFreePSN: strategy must be one of ${MULFREE_STRATEGIES.join(", ")}, got ${JSON.stringify(this.strategy)}`);
     const init = opts.init ?? "exp";
     const th = opts.thresholdInit ?? 1;
@@ -379,9 +390,39 @@ export class MulFreePSN implements Module {
   }
 
   forward(xSeq: tf.Tensor): tf.Tensor {
+    if (this.stepMode === "s") return this.step(xSeq);
     const { C } = dimsOf("MulFreePSN.forward", xSeq);
     if (C !== this.channels) throw new Error(`MulFreePSN.forward: xSeq has ${C} channels on axis 2, the layer was built for ${this.channels}`);
     return tf.tidy(() => mulFreePsnForward(xSeq, this.weight, this.vThreshold, this.forwardOptions()).spikes);
+  }
+
+  /**
+   * One step of Eq. 10 on x `[B, C, …]`: H = Σ_i W_q[c][i]·X[t − (k−1−i)·d], reading the kept inputs
+   * (missing ones before the first step are zero, as the causal padding of the multi-step path).
+   */
+  private step(x: tf.Tensor): tf.Tensor {
+    if (!(x instanceof tf.Tensor) || x.rank < 2 || x.shape[1] !== this.channels) {
+      throw new Error(`MulFreePSN.forward (stepMode "s"): x must be [B, C = ${this.channels}, …], got ${x instanceof tf.Tensor ? `[${x.shape}]` : String(x)}`);
+    }
+    const span = (this.k - 1) * this.dilation + 1;
+    this.queue.push(tf.keep(tf.clone(x)));
+    while (this.queue.length > span) this.queue.shift()!.dispose();
+    return tf.tidy(() => {
+      const w = this.quantize ? quantizePow2(this.weight, this.quantGrad) : this.weight;
+      const bshape = [1, this.channels, ...x.shape.slice(2).map(() => 1)];
+      let h: tf.Tensor = tf.zerosLike(x);
+      for (let i = 0; i < this.k; i++) {
+        const back = tapOffset(i, this.k, this.dilation);
+        const src = this.queue[this.queue.length - 1 - back];
+        if (src) h = tf.add(h, tf.mul(src, tf.reshape(tf.slice(w, [0, i], [this.channels, 1]), bshape)));
+      }
+      return this.surrogate.spike(tf.sub(h, tf.reshape(this.vThreshold, bshape)));
+    });
+  }
+
+  /** Bytes of state step-by-step inference keeps now (the input queue). */
+  stateBytes(): number {
+    return this.queue.reduce((s, t) => s + t.size * 4, 0);
   }
 
   /** Options of the pure function equivalent to this module. */
@@ -410,9 +451,14 @@ export class MulFreePSN implements Module {
     return [this.weight, this.vThreshold];
   }
 
-  reset(): void { /* stateless in multi-step mode */ }
+  /** Multi-step mode is stateless; step mode forgets its input queue. */
+  reset(): void {
+    this.queue.forEach((t) => t.dispose());
+    this.queue = [];
+  }
 
   dispose(): void {
+    this.reset();
     this.weight.dispose();
     this.vThreshold.dispose();
   }

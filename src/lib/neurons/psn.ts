@@ -229,6 +229,11 @@ export class SlidingPSN implements Module {
     this.queue = [];
   }
 
+  /** Bytes of state step-by-step inference keeps now (the last k inputs). */
+  stateBytes(): number {
+    return this.queue.reduce((s, t) => s + t.size * 4, 0);
+  }
+
   parameters(): NamedParameter[] {
     return [{ name: "weight", variable: this.weight, group: "weight" }, { name: "bias", variable: this.bias, group: "bias" }];
   }

@@ -165,6 +165,18 @@ for (const [hw, rows] of Object.entries(T11)) {
   }
 }
 
+// Table 11 as ratios to the PSN row of the same hardware and T [computed from the printed s/epoch]: a GPU's
+// absolute seconds cannot be compared with a CPU's, the relative cost of the neuron can.
+for (const [row, vals] of Object.entries(T11["h20/b128"]!)) {
+  if (row === "psn") continue;
+  vals.forEach((v, i) => {
+    if (v === null) return;
+    const T = [2, 4, 8, 16, 32][i]!;
+    const psn = T11["h20/b128"]!.psn![i]!;
+    add({ paper: "mulfree", item: "table11", key: `ratio/${row}/T=${T}`, setting: `H20, batch 128, autoselect ${row} ÷ PSN, T = ${T}`, quantity: "training time per epoch relative to PSN", value: +(v / psn).toFixed(3), unit: "×", source: "papers.md §4.5 [computed] Table 11 (H20 rows)", tolerance: { rel: 0.25 }, kind: "timing" });
+  });
+}
+
 export const CLAIMS: readonly Claim[] = Object.freeze(claims);
 
 const byId = new Map(CLAIMS.map((c) => [c.id, c]));

@@ -49,14 +49,14 @@ export const ITEMS: ReproItem[] = [
   ready("mulfree", "table6", "Energy of one CIFAR100 image, PSN vs mul-free neuron", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/mulfree/table6.js")).run, { defaultScale: "paper" }),
   ready("mulfree", "fig2", "Receptive field of stacked sliding vs channel-wise PSN layers", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/mulfree/fig2.js")).run, { defaultScale: "paper" }),
   ready("mulfree", "fig3", "Power-of-two quantiser and its gradient under Eq. 15 vs Eq. 16", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/mulfree/fig3.js")).run, { defaultScale: "paper" }),
-  pending("mulfree", "fig5", "Accuracy vs order k (Table 10 as a figure)", { cpuMinutes: { smoke: 5, small: 60 }, dataset: "CIFAR100 / CIFAR10", gpu: true }, NEEDS_NETS),
-  pending("mulfree", "table10", "Accuracy vs order k, seq-CIFAR100 and pixel-CIFAR10 with/without dilation", { cpuMinutes: { smoke: 5, small: 60 }, dataset: "CIFAR100 / CIFAR10", gpu: true }, NEEDS_NETS),
-  pending("mulfree", "table11", "Training time per epoch vs T, PSN vs mul-free neuron per computation strategy", { cpuMinutes: { smoke: 2, small: 30 }, gpu: true }, NEEDS_NEURONS),
-  pending("mulfree", "fig6", "Training speed: PSN vs vanilla vs autoselect", { cpuMinutes: { smoke: 2, small: 30 }, gpu: true }, NEEDS_NEURONS),
+  ready("mulfree", "fig5", "Accuracy vs order k (Table 10 as a figure)", { cpuMinutes: { smoke: 0.5, small: 60 }, dataset: "CIFAR100 / CIFAR10 (smoke: synthetic)", gpu: true }, async () => (await import("../../figures/mulfree/table10.js")).runFig5),
+  ready("mulfree", "table10", "Accuracy vs order k, seq-CIFAR100 and pixel-CIFAR10 with/without dilation", { cpuMinutes: { smoke: 0.5, small: 60 }, dataset: "CIFAR100 / CIFAR10 (smoke: synthetic)", gpu: true }, async () => (await import("../../figures/mulfree/table10.js")).run),
+  ready("mulfree", "table11", "Training time per epoch vs T, PSN vs mul-free neuron per computation strategy and autoselect", { cpuMinutes: { smoke: 0.5, small: 15, paper: 120 } }, async () => (await import("../../figures/mulfree/table11.js")).run),
+  ready("mulfree", "fig6", "Training speed: PSN vs fixed strategies vs autoselect", { cpuMinutes: { smoke: 0.5, small: 15, paper: 120 } }, async () => (await import("../../figures/mulfree/table11.js")).runFig6),
   pending("mulfree", "table2", "SHD accuracy", { cpuMinutes: { small: 60 }, dataset: "SHD", gpu: true }, "needs an SHD loader (not covered by the DVS loaders yet)"),
-  pending("mulfree", "table3", "Sequential CIFAR10/100 accuracy", { cpuMinutes: { smoke: 5, small: 60 }, dataset: "CIFAR10 / CIFAR100", gpu: true }, "needs a CIFAR10/100 loader (not covered yet)"),
+  ready("mulfree", "table3", "Sequential CIFAR10/100 accuracy, mul-free PSN vs other neurons", { cpuMinutes: { smoke: 0.5, small: 60 }, dataset: "CIFAR10 / CIFAR100 (smoke: synthetic)", gpu: true }, async () => (await import("../../figures/mulfree/table3.js")).run),
   pending("mulfree", "table4", "DVS-Lip accuracy", { cpuMinutes: { small: 60 }, dataset: "DVS-Lip", gpu: true }, "needs a DVS-Lip loader (not covered by the DVS loaders yet)"),
-  pending("mulfree", "table5", "Step-by-step inference memory on seq-CIFAR100", { cpuMinutes: { smoke: 5, small: 60 }, dataset: "CIFAR100", gpu: true }, "needs a CIFAR100 loader (not covered yet)"),
+  ready("mulfree", "table5", "Step-by-step inference accuracy and memory on seq-CIFAR100", { cpuMinutes: { smoke: 0.5, small: 30 }, dataset: "CIFAR100 (smoke: synthetic)", gpu: true }, async () => (await import("../../figures/mulfree/table5.js")).run),
 ];
 
 const byId = new Map<string, ReproItem>(ITEMS.map((i) => [i.id, i]));

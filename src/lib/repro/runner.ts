@@ -116,7 +116,10 @@ export async function runItem(item: ReproItem, opts: RunOptions = {}): Promise<I
   const wallS = (performance.now() - t0) / 1000;
   const given = new Map(result.reproduced.map((r) => [r.claimId, r]));
   for (const id of given.keys()) getClaim(id); // every reproduced value must name a registered claim
-  const comparisons = claimsFor(item.paper as PaperId, item.item).map((c) => {
+  // The item's own claims, then any other item's claims it reproduced (Fig. 5 reports Table 10's values).
+  const own = claimsFor(item.paper as PaperId, item.item);
+  const borrowed = [...given.keys()].filter((id) => !own.some((c) => c.id === id)).map(getClaim);
+  const comparisons = [...own, ...borrowed].map((c) => {
     const r = given.get(c.id);
     return compareClaim(c, r?.value ?? null, scale, r?.note ?? (r ? undefined : "not computed by this item at this scale"));
   });

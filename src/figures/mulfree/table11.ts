@@ -1,0 +1,153 @@
+/**
+ * Mul-free paper, Table 11 / Fig. 6 — training time per epoch vs T for PSN and the mul-free neuron under
+ * each computation strategy, and with the automatic per-layer selection (Algorithm 1, `neurons/autoselect.ts`).
+ *
+ * Protocol (ours; the paper's network for these timings is not stated beyond "CIFAR100, batch 128"): the
+ * sequential-CIFAR network (`seqCifarNet`, 100 classes) on CIFAR-shaped input `[T, B, 32, 1, 3]` (timings do
+ * not depend on pixel values, so the input is seeded noise), one training step = forward + backward + AdamW
+ * update; after one warm-up step the mean of `steps` timed steps is scaled to an epoch of 50 000 images:
+ * s/epoch = step time × ⌈50 000 / B⌉ (so the report says "extrapolated"). Autoselect's own selection time is
+ * reported as a share of that epoch, like the paper's 1.17 % / 0.39 % / 0.27 %.
+ * A CPU's absolute seconds cannot be compared with the paper's H20/A100 seconds (NOT-RUN); the cost relative
+ * to PSN at the same T can, and is compared with the H20 rows.
+ */
+import { tf } from "../../lib/backend/tf.js";
+import { lineChart } from "../../lib/plot/charts.js";
+import type { ItemResult, Reproduced, RunContext } from "../../lib/repro/item.js";
+import { CLAIMS } from "../../lib/repro/claims.js";
+import type { Scale } from "../../lib/repro/verdict.js";
+import type { Module } from "../../lib/layers/module.js";
+import { autoselectStrategies } from "../../lib/neurons/autoselect.js";
+import { MULFREE_STRATEGIES, type MulFreeStrategy } from "../../lib/neurons/mulfree-psn.js";
+import { neuronFactory, type NeuronKind } from "../../lib/models/neuron-factories.js";
+import { seqCifarNet } from "../../lib/models/seq-cifar.js";
+import { adamW } from "../../lib/train/optimizers.js";
+import { parametersOf, resetModule } from "../../lib/layers/module.js";
+import { crossEntropy } from "../../lib/losses/cross-entropy.js";
+import { disposeModel } from "./seq-task.js";
+
+export interface SpeedSetting { Ts: number[]; ks: number[]; batch: number; width: number; steps: number }
+
+export function speedSetting(scale: Scale): SpeedSetting {
+  if (scale === "smoke") return { Ts: [2, 8, 32], ks: [2, 8], batch: 8, width: 16, steps: 2 };
+  if (scale === "small") return { Ts: [2, 4, 8, 16, 32], ks: [2, 4, 8], batch: 32, width: 64, steps: 4 };
+  return { Ts: [2, 4, 8, 16, 32], ks: [2, 4, 8], batch: 128, width: 128, steps: 10 };
+}
+
+const EPOCH_IMAGES = 50_000;
+
+export type SpeedVariant = "psn" | `k=${number}/${MulFreeStrategy | "autoselect"}`;
+
+export interface SpeedRow { T: number; variant: SpeedVariant; stepMs: number; epochS: number; selectionShare?: number; chosen?: string }
+
+/** Mean time of one training step (after one warm-up step), ms. */
+export function timeTrainingStep(model: Module, x: tf.Tensor, labels: Int32Array, steps: number): number {
+  const params = parametersOf(model);
+  const opt = adamW({ weightDecay: 0.01 });
+  const once = () => {
+    const t0 = performance.now();
+    resetModule(model);
+    const { value, grads } = tf.variableGrads(() => tf.tidy(() => crossEntropy(tf.mean(model.forward(x), 0) as tf.Tensor2D, labels)), params.map((p) => p.variable));
+    value.dataSync();
+    // variableGrads keys by variable name, the optimiser by parameter name.
+    opt.apply(params, Object.fromEntries(params.map((p) => [p.name, grads[p.variable.name]!])), 1e-3);
+    Object.values(grads).forEach((g) => g.dispose());
+    value.dispose();
+    return performance.now() - t0;
+  };
+  once();
+  let sum = 0;
+  for (let i = 0; i < steps; i++) sum += once();
+  opt.dispose();
+  return sum / steps;
+}
+
+function build(kind: NeuronKind, T: number, s: SpeedSetting, k: number, strategy: MulFreeStrategy): Module {
+  return seqCifarNet({ neuron: neuronFactory(kind, { k, strategy }), T, numClasses: 100, channels: s.width });
+}
+
+export async function trainingSpeed(ctx: RunContext): Promise<{ rows: SpeedRow[]; setting: SpeedSetting; selections: Record<string, unknown> }> {
+  const s = speedSetting(ctx.scale);
+  const perEpoch = Math.ceil(EPOCH_IMAGES / s.batch);
+  const rows: SpeedRow[] = [];
+  const selections: Record<string, unknown> = {};
+  const jobs = s.Ts.flatMap((T) => [1 + s.ks.filter((k) => k <= T).length * (MULFREE_STRATEGIES.length + 1)]).reduce((a, b) => a + b, 0);
+  const bar = ctx.progress("Table 11 timings", jobs);
+  for (const T of s.Ts) {
+    const x = tf.randomNormal([T, s.batch, 32, 1, 3], 0, 1, "float32", ctx.seed + T);
+    const labels = Int32Array.from({ length: s.batch }, (_, i) => i % 100);
+    const psn = build("psn", T, s, 1, "shift");
+    const psnMs = timeTrainingStep(psn, x, labels, s.steps);
+    disposeModel(psn);
+    rows.push({ T, variant: "psn", stepMs: psnMs, epochS: (psnMs * perEpoch) / 1000 });
+    bar.tick();
+    for (const k of s.ks.filter((kk) => kk <= T)) {
+      for (const strategy of MULFREE_STRATEGIES) {
+        const m = build("mulfree", T, s, k, strategy);
+        const ms = timeTrainingStep(m, x, labels, s.steps);
+        disposeModel(m);
+        rows.push({ T, variant: `k=${k}/${strategy}`, stepMs: ms, epochS: (ms * perEpoch) / 1000 });
+        bar.tick();
+      }
+      const m = build("mulfree", T, s, k, "shift");
+      const sel = autoselectStrategies(m, x, { m: 2, seed: ctx.seed });
+      const ms = timeTrainingStep(m, x, labels, s.steps);
+      disposeModel(m);
+      const chosen = sel.layers.map((l) => l.chosen);
+      selections[`T=${T}/k=${k}`] = sel.layers.map((l) => ({ layer: l.name, shape: l.shape, timesMs: l.timesMs, chosen: l.chosen }));
+      rows.push({ T, variant: `k=${k}/autoselect`, stepMs: ms, epochS: (ms * perEpoch) / 1000, selectionShare: sel.overheadMs / (ms * perEpoch), chosen: [...new Set(chosen)].map((c) => `${c} ×${chosen.filter((x) => x === c).length}`).join(", ") });
+      bar.tick();
+    }
+    x.dispose();
+  }
+  bar.finish();
+  return { rows, setting: s, selections };
+}
+
+function reproducedOf(rows: SpeedRow[], scale: Scale): Reproduced[] {
+  const out: Reproduced[] = [];
+  const psnAt = new Map(rows.filter((r) => r.variant === "psn").map((r) => [r.T, r.stepMs]));
+  for (const c of CLAIMS.filter((c) => c.paper === "mulfree" && c.item === "table11")) {
+    const key = c.id.split("/").slice(1).join("/");
+    const ratio = /^ratio\/k=(\d+)\/T=(\d+)$/.exec(key);
+    if (ratio && scale === "smoke") {
+      out.push({ claimId: c.id, value: null, note: "the smoke network (width 16, batch 8) is too small for a timing verdict; see data, or run --scale small" });
+    } else if (ratio) {
+      const r = rows.find((x) => x.T === +ratio[2]! && x.variant === `k=${ratio[1]}/autoselect`);
+      out.push({ claimId: c.id, value: r ? r.stepMs / psnAt.get(r.T)! : null, ...(r ? { note: `measured on this CPU (${scale}), autoselect ÷ PSN step time` } : { note: `T or k not in the ${scale} grid` }) });
+    } else {
+      out.push({ claimId: c.id, value: null, note: "GPU seconds per epoch; a CPU run is compared through the ratio rows instead" });
+    }
+  }
+  return out;
+}
+
+function figure(rows: SpeedRow[], scale: Scale, name: string): ItemResult["figures"][number] {
+  return {
+    name,
+    spec: lineChart({
+      data: rows.filter((r) => r.variant === "psn" || r.variant.endsWith("autoselect") || r.variant.startsWith("k=2/")).map((r) => ({ T: r.T, "s/epoch (extrapolated)": r.epochS, variant: r.variant })),
+      x: "T", y: "s/epoch (extrapolated)", color: "variant", logX: true, logY: true,
+      title: `Mul-free Table 11 / Fig. 6: training time per epoch vs T (this CPU, scale ${scale})`, xTitle: "time steps T", yTitle: "seconds per epoch (extrapolated)",
+    }),
+  };
+}
+
+function notes(s: SpeedSetting, scale: Scale): string[] {
+  return [
+    `Network: seqCifarNet (width ${s.width}, 100 classes), batch ${s.batch}, input [T, B, 32, 1, 3] seeded noise; step = forward + backward + AdamW; mean of ${s.steps} steps after 1 warm-up, × ⌈50 000 / ${s.batch}⌉ steps = extrapolated s/epoch.`,
+    "Strategies: toeplitz (per-channel T×T matmul), shift (k shifted multiply-adds), depthwise (depthwise conv over T); autoselect = Algorithm 1 per layer (mean of the last m = 2 of 5 runs, random output gradient), time-first layout only (TF.js has no vmap).",
+    "'vanilla' in Fig. 6 (reshape + Conv1d) corresponds to the fixed depthwise strategy here.",
+    ...(scale === "paper" ? [] : [`Reduced grid at scale ${scale}: T ∈ {${s.Ts.join(", ")}}, k ∈ {${s.ks.join(", ")}}.`]),
+  ];
+}
+
+export async function run(ctx: RunContext): Promise<ItemResult> {
+  const { rows, setting, selections } = await trainingSpeed(ctx);
+  return { title: "Training time per epoch vs T: PSN vs the mul-free neuron per strategy and with autoselect", data: { rows, setting, selections }, reproduced: reproducedOf(rows, ctx.scale), figures: [figure(rows, ctx.scale, "table11")], notes: notes(setting, ctx.scale) };
+}
+
+export async function runFig6(ctx: RunContext): Promise<ItemResult> {
+  const { rows, setting, selections } = await trainingSpeed(ctx);
+  return { title: "Fig. 6: training speed, PSN vs fixed strategies vs autoselect (the paper gives numbers only in the figure)", data: { rows, setting, selections }, reproduced: [], figures: [figure(rows, ctx.scale, "fig6")], notes: notes(setting, ctx.scale) };
+}
