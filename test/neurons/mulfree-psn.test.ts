@@ -242,3 +242,25 @@ describe("countNeuronOps walks the tap structure (Table 1)", () => {
     expect(() => countNeuronOps("lif" as "psn", 10)).toThrow(/kind must be/);
   });
 });
+
+describe("MulFreePSN step mode (step-by-step inference)", () => {
+  it("single-step == multi-step for k = 3, d = 2 (incl. k = 1 gradients), and reset() forgets the queue", () => {
+    const T = 7, B = 2, C = 3;
+    const x = tf.randomNormal([T, B, C, 2], 0, 1, "float32", 11);
+    const multi = new MulFreePSN(C, 3, { dilation: 2, init: "kaiming", seed: 4 });
+    const step = new MulFreePSN(C, 3, { dilation: 2, init: "kaiming", seed: 4, stepMode: "s" });
+    const ref = multi.forward(x);
+    const hs = tf.unstack(x).map((xt) => step.forward(xt));
+    expect(maxAbs(tf.stack(hs), ref)).toBe(0);
+    // (k − 1)·d + 1 = 5 inputs of [B, C, 2] kept after 7 steps.
+    expect(step.stateBytes()).toBe(5 * B * C * 2 * 4);
+    step.reset();
+    expect(step.stateBytes()).toBe(0);
+    expect(maxAbs(step.forward(tf.unstack(x)[0]!), tf.unstack(ref)[0]!)).toBe(0);
+    expect(() => step.forward(tf.zeros([2, 4]))).toThrow(/stepMode "s"\): x must be \[B, C = 3, …\], got \[2,4\]/);
+    // k = 1 trains (TF.js's unstack gradient broke on a single column).
+    const one = new MulFreePSN(C, 1);
+    const g = tf.variableGrads(() => tf.sum(mulFreePsnForward(x, one.weight, one.vThreshold, { strategy: "shift" }).h) as tf.Scalar, [one.weight]);
+    expect(Number.isFinite(g.grads[one.weight.name]!.dataSync()[0]!)).toBe(true);
+  });
+});

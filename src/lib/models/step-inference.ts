@@ -46,7 +46,7 @@ function swapToSteps(m: Module, swapped: StepNeuron[]): () => void {
       swapped.push(n);
       kids[i] = [name, new OneStep(n)];
       undo.push(() => { n.stepMode = "m"; n.reset(); kids[i] = [name, child]; });
-    } else if (NEURON_NAMES.some((p) => name.split(".").pop()!.startsWith(p)) && !(child as { children?: unknown }).children) {
+    } else if (name.split(".").some((seg) => NEURON_NAMES.some((p) => seg.startsWith(p))) && !(child as { children?: unknown }).children) {
       throw new Error(`stepByStepForward: neuron '${name}' (${child.constructor.name}) has no step mode here; supported: SlidingPSN, MulFreePSN`);
     } else {
       undo.push(swapToSteps(child, swapped));

@@ -205,8 +205,10 @@ export class CifarSequenceSource implements BatchSource {
     return this.opts.layout === "column" ? CIFAR_SIDE : side * side;
   }
 
+  /** Training (shuffled) drops the last partial batch; evaluation (fixed order) keeps every sample. */
   batchesPerEpoch(): number {
-    return Math.floor(this.order.length / this.opts.batchSize);
+    const n = this.order.length / this.opts.batchSize;
+    return this.opts.shuffleSeed === undefined ? Math.ceil(n) : Math.floor(n);
   }
 
   batch(epoch: number, index: number): TrainBatch {
