@@ -63,6 +63,12 @@ def run(path, outdir):
     errors = cell_errors(nb)
     if status is None and errors:
         status = errors[0][1]
+    if status is not None and not errors:
+        # tslab reports some failures (e.g. a ReferenceError) only as stderr text of the failing cell.
+        for i, c in enumerate(nb.cells):
+            for o in c.get("outputs", []):
+                if o.get("output_type") == "stream" and o.get("name") == "stderr" and "Error" in o.get("text", ""):
+                    errors.append((i, "stderr", o["text"].strip()))
     return status, errors, nb
 
 

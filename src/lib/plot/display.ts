@@ -11,7 +11,7 @@
  * Outside a kernel (tsx, vitest) nothing is displayed and the helpers return false.
  */
 import { createRequire } from "node:module";
-import { chartTitle, renderVega, renderVegaLite, type VegaLiteSpec } from "./render.js";
+import { chartTitle, isVegaSpec, renderVega, renderVegaLite, type VegaLiteSpec, type VegaSpec } from "./render.js";
 import { plotlyFallbackSpec, type PlotlyFigure } from "./plotly.js";
 
 export interface DisplayBundle {
@@ -50,6 +50,18 @@ export async function showVegaLite(spec: VegaLiteSpec, writer: DisplayWriter | n
   if (!writer) return false;
   const { png } = await renderVegaLite(spec);
   return showBundle({ "application/vnd.vegalite.v5+json": spec, "image/png": b64(png), "text/plain": `<vega-lite chart: ${chartTitle(spec)}>` }, writer);
+}
+
+/** Show a full vega spec (e.g. contour plots) as vega JSON + PNG. */
+export async function showVega(spec: VegaSpec, writer: DisplayWriter | null = notebookWriter()): Promise<boolean> {
+  if (!writer) return false;
+  const { png } = await renderVega(spec);
+  return showBundle({ "application/vnd.vega.v5+json": spec, "image/png": b64(png), "text/plain": `<vega chart: ${chartTitle(spec)}>` }, writer);
+}
+
+/** Show a vega-lite or vega spec, whichever it is. */
+export async function showSpec(spec: Record<string, unknown>, writer: DisplayWriter | null = notebookWriter()): Promise<boolean> {
+  return isVegaSpec(spec) ? showVega(spec, writer) : showVegaLite(spec, writer);
 }
 
 /** Show a plotly figure with a static PNG fallback rendered by vega from the same data. */

@@ -1,0 +1,27 @@
+/** The cells of an item's notebook (see tools/item-notebooks.ts). */
+import { PAPERS } from "../src/lib/repro/claims.js";
+import { ITEMS } from "../src/lib/repro/items.js";
+import { defaultScale } from "../src/lib/repro/runner.js";
+
+export function itemCellsFor(id: string): string {
+  const item = ITEMS.find((i) => i.id === id)!;
+  const scale = defaultScale(item);
+  return `%% md
+# ${item.id} — ${item.title}
+
+Paper: ${PAPERS[item.paper]}
+
+A thin shell over \`src/figures/${item.paper}/\`: \`reproduce("${item.id}")\` runs the item exactly as
+\`npx tsx reproduce.ts ${item.id}\` does, writes \`results/${item.paper}/${item.item}/<scale>/\` and returns the report.
+It runs at scale **${scale}** here (${scale === "paper" ? "this item computes the paper's full setting at any scale" : "a reduced-scale run: its trained numbers are shown, not judged"});
+set \`SPIKELAB_NOTEBOOK_SCALE\` or edit \`scale\` for \`small\` / \`paper\`. The report's first line states the scale.
+%% ts
+import * as sl from "../dist/index.js";
+const backend = await sl.initBackend();
+%% ts
+const [report] = await sl.reproduce("${item.id}", { scale: (process.env.SPIKELAB_NOTEBOOK_SCALE ?? "${scale}") as sl.Scale });
+await sl.showReport(report!);
+%% ts
+console.log(JSON.stringify({ id: report!.id, scale: report!.scale, verdicts: sl.verdictCounts(report!), wallS: report!.provenance.wallS }));
+`;
+}
