@@ -27,7 +27,11 @@ export interface NetOptions {
   seed?: number;
   /** Inputs are SpikingJelly frames [T, B, C, H, W] (default) or already NHWC [T, B, H, W, C]. */
   framesInput?: boolean;
+  /** Multiply every conv width by this factor (default 1 = the paper; reduced-scale runs use less). */
+  widthFactor?: number;
 }
+
+const scaled = (o: NetOptions, w: number) => Math.max(1, Math.round(w * (o.widthFactor ?? 1)));
 
 type Block = [string, Module][];
 
@@ -58,10 +62,10 @@ function vggFeatures(o: NetOptions, widths: number[], poolAfter: number[], norm:
 export function vggMpe(o: NetOptions): Named {
   return new Named([
     ...input(o),
-    ...vggFeatures(o, [64, 128, 256, 256, 512, 512, 512, 512], [1, 3, 5, 7], "bn"),
+    ...vggFeatures(o, [64, 128, 256, 256, 512, 512, 512, 512].map((w) => scaled(o, w)), [1, 3, 5, 7], "bn"),
     ["flatten", new Flatten()],
     ["dropout", new Dropout(0.25, o.seed ?? 0)],
-    ["classifier", new Linear(512 * 3 * 3, o.numClasses ?? 10, { seed: (o.seed ?? 0) + 77 })],
+    ["classifier", new Linear(scaled(o, 512) * 3 * 3, o.numClasses ?? 10, { seed: (o.seed ?? 0) + 77 })],
   ]);
 }
 
@@ -104,7 +108,8 @@ export function dvsGestureNet(o: NetOptions & { channels?: number; inputSize?: n
     ["fc1", new Linear(C * s * s, 1024, { seed: (o.seed ?? 0) + 11 })],
     ["fc1.neuron", o.neuron({ name: "fc1", channels: 1024, T: o.T })],
     ["dropout2", new Dropout(0.5, (o.seed ?? 0) + 2)],
-    ["fc2", new Linear(1024, 110, { seed: (o.seed ?? 0) + 12 })],
+    // 11 classes × 10 voting neurons = the official 110 (N-Caltech101: 101 × 10, see docs/DECISIONS.md).
+    ["fc2", new Linear(1024, (o.numClasses ?? 11) * 10, { seed: (o.seed ?? 0) + 12 })],
     ["voting", new VotingLayer(10)],
   );
   return new Named(layers);

@@ -26,12 +26,12 @@ const NEEDS_NETS = "needs the papers' networks and their training runs (issues #
 export const ITEMS: ReproItem[] = [
   // MPE-PSN
   ready("mpe-psn", "fig1", "Speed-up of MPE-PSN over the sequential LIF, forward (and forward+backward)", { cpuMinutes: { smoke: 0.5, small: 3, paper: 8 } }, async () => (await import("../../figures/mpe-psn/fig1.js")).run),
-  pending("mpe-psn", "fig3a", "L2 distance estimated vs sequential potential, with/without L_mem, and accuracy", { cpuMinutes: { smoke: 3, small: 60 }, dataset: "DVS128 Gesture", gpu: true }, NEEDS_NETS),
-  pending("mpe-psn", "fig3b", "Per-layer spike rate of MPE-PSN vs vanilla LIF networks", { cpuMinutes: { smoke: 3, small: 60 }, dataset: "DVS128 Gesture", gpu: true }, NEEDS_NETS),
-  pending("mpe-psn", "fig4", "2-D loss contours around trained LIF and MPE-PSN weights, loss and accuracy curves", { cpuMinutes: { smoke: 5, small: 60 }, dataset: "CIFAR10-DVS", gpu: true }, NEEDS_NETS),
-  pending("mpe-psn", "table1", "Accuracy on CIFAR10-DVS (T = 4/8/10) and N-Caltech101 (T = 10)", { cpuMinutes: { smoke: 3, small: 60 }, dataset: "CIFAR10-DVS, N-Caltech101", gpu: true }, NEEDS_NETS),
-  pending("mpe-psn", "table2", "Further accuracy table (contents UNKNOWN; CIFAR10 ResNet-19 log)", { cpuMinutes: { smoke: 3, small: 60 }, dataset: "CIFAR10", gpu: true }, NEEDS_NETS),
-  pending("mpe-psn", "abstract", "DVS128 Gesture T = 16 accuracy 97.92 %", { cpuMinutes: { smoke: 3, small: 60 }, dataset: "DVS128 Gesture", gpu: true }, NEEDS_NETS),
+  ready("mpe-psn", "fig3a", "L2 distance estimated vs sequential potential, with/without L_mem, and accuracy", { cpuMinutes: { smoke: 0.5, small: 60 }, dataset: "DVS128 Gesture (smoke: synthetic)", gpu: true }, async () => (await import("../../figures/mpe-psn/fig3.js")).runFig3a),
+  ready("mpe-psn", "fig3b", "Per-layer spike rate of MPE-PSN vs vanilla LIF networks", { cpuMinutes: { smoke: 0.5, small: 60 }, dataset: "DVS128 Gesture (smoke: synthetic)", gpu: true }, async () => (await import("../../figures/mpe-psn/fig3.js")).runFig3b),
+  ready("mpe-psn", "fig4", "2-D loss contours around trained LIF and MPE-PSN weights, loss and accuracy curves", { cpuMinutes: { smoke: 1, small: 60 }, dataset: "CIFAR10-DVS (smoke: synthetic)", gpu: true }, async () => (await import("../../figures/mpe-psn/fig4.js")).run),
+  ready("mpe-psn", "table1", "Accuracy on CIFAR10-DVS (T = 4/8/10, ± mixup) and N-Caltech101 (T = 10)", { cpuMinutes: { smoke: 0.5, small: 60 }, dataset: "CIFAR10-DVS, N-Caltech101 (smoke: synthetic)", gpu: true }, async () => (await import("../../figures/mpe-psn/table1.js")).runTable1),
+  pending("mpe-psn", "table2", "Further accuracy table (contents UNKNOWN; CIFAR10 ResNet-19 log)", { cpuMinutes: { smoke: 3, small: 60 }, dataset: "CIFAR10", gpu: true }, "needs ResNet-19 (TET's CIFAR network), not implemented yet; the CIFAR10 loader exists (data/fetch/cifar.ts)"),
+  ready("mpe-psn", "abstract", "DVS128 Gesture T = 16 accuracy 97.92 %", { cpuMinutes: { smoke: 0.3, small: 60 }, dataset: "DVS128 Gesture (smoke: synthetic)", gpu: true }, async () => (await import("../../figures/mpe-psn/fig3.js")).runAbstract),
   // IMP / LTS / TET-S
   ready("imp", "fig1", "Membrane potential heatmaps: adjusting the IMP vs adjusting the input intensity", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/imp/fig1.js")).run, { defaultScale: "paper" }),
   ready("imp", "fig3", "IF pattern mapping over 4 steps at IMP 0.0, 0.25 and learnable", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/imp/fig3.js")).run, { defaultScale: "paper" }),

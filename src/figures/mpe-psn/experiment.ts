@@ -1,0 +1,187 @@
+/**
+ * MPE-PSN training runs shared by Fig. 3a, Fig. 3b, Fig. 4, Table 1, Table 2 and the abstract's number
+ * (papers.md §2.1–2.4): data per dataset and scale, the paper's networks with MPE-PSN or the vanilla LIF
+ * baseline, and the official loss `(1 − λ_mem)·TET + λ_mem·Σ L_mem` until the cut-off epoch.
+ *
+ * Scales (each report prints what ran):
+ * - smoke: synthetic DVS files in the publisher layouts (`data/synthetic.ts`: moving squares), frames at a
+ *   reduced size, narrow networks, 2 epochs — checks the pipeline, not the paper's numbers;
+ * - small: the real dataset (`data/fetch/<dataset>.ts`), the paper's input size, narrower networks, few epochs;
+ * - paper: the paper's networks, T, optimiser, schedule, batch and 230 epochs (a GPU backend's job).
+ * The λ_mem cut-off (epoch 150 of 230) is scaled to the same fraction of the epochs at reduced scales.
+ */
+import { join } from "node:path";
+import { existsSync } from "node:fs";
+import type { tf } from "../../lib/backend/tf.js";
+import { datasetFrames, type EventDataset } from "../../lib/data/datasets/common.js";
+import { Cifar10Dvs } from "../../lib/data/datasets/cifar10-dvs.js";
+import { DvsGesture } from "../../lib/data/datasets/dvs-gesture.js";
+import { NCaltech101 } from "../../lib/data/datasets/ncaltech101.js";
+import { FrameLoader } from "../../lib/data/loader.js";
+import { generateCifar10Dvs, generateDvsGesture, generateNCaltech101 } from "../../lib/data/synthetic.js";
+import { Compose, RandomCrop, RandomHorizontalFlip } from "../../lib/data/transforms/index.js";
+import { leafModules, type Module } from "../../lib/layers/module.js";
+import { LOSSES } from "../../lib/losses/index.js";
+import { mpeTotalLoss } from "../../lib/losses/mpe.js";
+import type { Labels } from "../../lib/losses/cross-entropy.js";
+import { dvsGestureNet, vggMpe } from "../../lib/models/vgg.js";
+import type { NeuronFactory } from "../../lib/models/common.js";
+import { LegacyLIFNode } from "../../lib/neurons/legacy-lif.js";
+import { MPEPSN, collectMemLosses } from "../../lib/neurons/mpe-psn.js";
+import { SGD } from "../../lib/train/optimizers.js";
+import { cosineLr } from "../../lib/train/schedules.js";
+import { evaluate, train, type EpochRecord } from "../../lib/train/trainer.js";
+import type { RunContext } from "../../lib/repro/item.js";
+import type { Scale } from "../../lib/repro/verdict.js";
+
+export type MpeDataset = "dvsgesture" | "cifar10dvs" | "ncaltech101";
+export type MpeNeuron = "mpe-psn" | "lif";
+
+export interface MpeSetting {
+  dataset: MpeDataset;
+  scale: Scale;
+  T: number;
+  /** Frame size after resize (square). */
+  size: number;
+  widthFactor: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  lambdaMem: number;
+  /** First epoch without L_mem (150 of 230 in the official code, scaled at reduced scales). */
+  cutoffEpoch: number;
+  data: "synthetic" | "real";
+  numClasses: number;
+}
+
+const PAPER = {
+  dvsgesture: { T: 16, size: 64, batchSize: 8, lr: 0.05, lambdaMem: 0.001, numClasses: 11 },
+  cifar10dvs: { T: 4, size: 48, batchSize: 32, lr: 0.05, lambdaMem: 0.01, numClasses: 10 },
+  ncaltech101: { T: 10, size: 128, batchSize: 8, lr: 0.01, lambdaMem: 0.001, numClasses: 101 },
+} as const;
+
+/** Synthetic N-Caltech101 classes at the smoke scale (a subset; the background class is excluded as in the paper). */
+const SYNTH_NCALTECH = ["Faces_easy", "accordion", "airplanes", "anchor", "ant"];
+
+export function mpeSetting(dataset: MpeDataset, scale: Scale, T?: number): MpeSetting {
+  const p = PAPER[dataset];
+  const epochs = scale === "smoke" ? 2 : scale === "small" ? 6 : 230;
+  const base = { dataset, scale, T: T ?? p.T, lr: p.lr, lambdaMem: p.lambdaMem, epochs, cutoffEpoch: Math.round((epochs * 150) / 230) };
+  if (scale === "smoke") {
+    return { ...base, T: Math.min(base.T, 4), size: 32, widthFactor: 1 / 16, batchSize: 8, data: "synthetic", numClasses: dataset === "ncaltech101" ? SYNTH_NCALTECH.length : p.numClasses };
+  }
+  if (scale === "small") return { ...base, size: p.size, widthFactor: 1 / 4, batchSize: 16, data: "real", numClasses: p.numClasses };
+  return { ...base, size: p.size, widthFactor: 1, batchSize: p.batchSize, data: "real", numClasses: p.numClasses };
+}
+
+export function describeMpeSetting(s: MpeSetting): string {
+  return `${s.dataset} at scale ${s.scale}: ${s.data === "synthetic" ? "synthetic moving-square DVS files (real formats, not the dataset)" : "real dataset"}, ` +
+    `T = ${s.T}, ${s.size}×${s.size} frames, width ×${s.widthFactor}, ${s.epochs} epoch(s), batch ${s.batchSize}, SGD lr ${s.lr} cosine, λ_mem ${s.lambdaMem} until epoch ${s.cutoffEpoch}`;
+}
+
+function dataRoot(dataset: MpeDataset): string {
+  return join(process.env.SPIKELAB_DATA ?? join("data", "raw"), dataset === "dvsgesture" ? "dvs-gesture" : dataset, "extract");
+}
+
+async function openDatasets(s: MpeSetting, ctx: Pick<RunContext, "outDir">): Promise<{ train: EventDataset; test: EventDataset; root: string }> {
+  let root = dataRoot(s.dataset);
+  if (s.data === "synthetic") {
+    root = join(ctx.outDir, "..", "..", `_synthetic-${s.dataset}`);
+    if (!existsSync(join(root, ".complete"))) {
+      if (s.dataset === "dvsgesture") await generateDvsGesture(root, { trainUsers: [1, 2, 3], testUsers: [24], gestureUs: 40_000 });
+      else if (s.dataset === "cifar10dvs") await generateCifar10Dvs(root, { perClass: 8, durationUs: 40_000 });
+      else await generateNCaltech101(root, { classes: SYNTH_NCALTECH, perClass: 10, durationUs: 60_000 });
+      await (await import("node:fs/promises")).writeFile(join(root, ".complete"), "");
+    }
+  } else if (!existsSync(root)) {
+    throw new Error(`${root}: not found. Fetch the dataset with 'npx tsx data/fetch/${s.dataset === "dvsgesture" ? "dvs-gesture" : s.dataset === "cifar10dvs" ? "cifar10-dvs" : "ncaltech101"}.ts' (or set SPIKELAB_DATA).`);
+  }
+  if (s.dataset === "dvsgesture") return { train: await DvsGesture.open({ root, train: true }), test: await DvsGesture.open({ root, train: false }), root };
+  if (s.dataset === "cifar10dvs") {
+    // The TEBN split holds out files 0–99 per class; the smoke set has 8 files per class, so it splits 1:1 by seed.
+    const o = s.data === "synthetic" ? { split: "seeded" as const, seed: 0, trainRatio: 0.5 } : { split: "tebn" as const };
+    return { train: await Cifar10Dvs.open({ root, train: true, ...o }), test: await Cifar10Dvs.open({ root, train: false, ...o }), root };
+  }
+  const o = { split: "mpe" as const };
+  return { train: await NCaltech101.open({ root, train: true, ...o }), test: await NCaltech101.open({ root, train: false, ...o }), root };
+}
+
+/** Train and test batch sources: frames cached once per setting; train gets RandomCrop(pad 4) + HFlip. */
+export async function mpeData(s: MpeSetting, ctx: Pick<RunContext, "outDir" | "seed">): Promise<{ train: FrameLoader; test: FrameLoader }> {
+  const ds = await openDatasets(s, ctx);
+  const cacheRoot = join(ctx.outDir, "..", "..", "_frames");
+  const o = { cacheRoot, frames: s.T, splitBy: "number" as const, resize: [s.size, s.size] as [number, number], antialias: false, progress: false as const };
+  const train = await datasetFrames(ds.train, ds.root, o);
+  const test = await datasetFrames(ds.test, ds.root, o);
+  return {
+    train: new FrameLoader(train, { batchSize: s.batchSize, shuffle: true, seed: ctx.seed, transform: new Compose([new RandomCrop(s.size, s.size, 4), new RandomHorizontalFlip()]) }),
+    test: new FrameLoader(test, { batchSize: s.batchSize }),
+  };
+}
+
+/** The dataset's network with the chosen neuron (Variant A on CIFAR10-DVS, B elsewhere, papers.md §2.1). */
+export function buildMpeNet(s: MpeSetting, neuron: MpeNeuron, seed: number, opts: { trackDistance?: boolean } = {}): Module {
+  let layer = 0;
+  const factory: NeuronFactory = ({ T }) => neuron === "lif"
+    ? new LegacyLIFNode({})
+    : new MPEPSN({ T, variant: s.dataset === "cifar10dvs" ? "A" : "B", seed: seed * 100 + layer++, trackDistance: opts.trackDistance ?? false });
+  if (s.dataset === "cifar10dvs") {
+    if (s.size !== 48) return dvsGestureNet({ neuron: factory, T: s.T, numClasses: s.numClasses, seed, channels: Math.max(4, Math.round(256 * s.widthFactor)), inputSize: s.size });
+    return vggMpe({ neuron: factory, T: s.T, numClasses: s.numClasses, seed, widthFactor: s.widthFactor });
+  }
+  return dvsGestureNet({ neuron: factory, T: s.T, numClasses: s.numClasses, seed, channels: Math.max(4, Math.round(256 * s.widthFactor)), inputSize: s.size });
+}
+
+/** MPE-PSN layers of a model, in forward order. */
+export function mpeLayers(m: Module): MPEPSN[] {
+  return leafModules(m).map(([, x]) => x).filter((x): x is MPEPSN => x instanceof MPEPSN);
+}
+
+export interface MpeRun {
+  setting: MpeSetting;
+  neuron: MpeNeuron;
+  lambdaMem: number;
+  history: EpochRecord[];
+  /** Per epoch: Σ over iterations and layers of Σ_t ‖u_t^seq − U_t‖₂ (Fig. 3a), when tracked. */
+  distance: number[];
+  /** Per epoch: training loss summed over the iterations (Fig. 4c's left axis). */
+  summedLoss: number[];
+  bestTestAcc: number;
+  finalTestAcc: number;
+  model: Module;
+  test: FrameLoader;
+}
+
+/** One training run. `lambdaMem` overrides the setting's (Fig. 3a's run without L_mem uses 0). */
+export async function trainMpe(s: MpeSetting, neuron: MpeNeuron, ctx: Pick<RunContext, "outDir" | "seed">, o: { lambdaMem?: number; trackDistance?: boolean; mixup?: boolean } = {}): Promise<MpeRun> {
+  const data = await mpeData(s, ctx);
+  const model = buildMpeNet(s, neuron, ctx.seed, { trackDistance: o.trackDistance ?? false });
+  const layers = mpeLayers(model);
+  const lambdaMem = o.lambdaMem ?? s.lambdaMem;
+  const distance: number[] = [];
+  const summedLoss: number[] = [];
+  let epochDist = 0, epochLoss = 0;
+  const { history } = await train({
+    model, loss: LOSSES["tet-original"], optimizer: new SGD({ momentum: 0.9, weightDecay: 5e-4 }), schedule: cosineLr({ base: s.lr, tMax: s.epochs }),
+    objective: (out: tf.Tensor, y: Labels, c) => neuron === "mpe-psn"
+      ? mpeTotalLoss(out, y, collectMemLosses(layers), { lambdaMem, epoch: c.epoch, cutoffEpoch: s.cutoffEpoch })
+      : LOSSES["tet-original"].loss(out, y),
+    epochs: s.epochs, train: data.train, test: data.test, seed: ctx.seed, nonFinite: "zero", progress: false,
+    // The official runs' mixup (α 0.5, p 0.5, off from epoch 140) at the paper scale; its label smoothing 0.1 is not applied.
+    ...(o.mixup ? { mix: { mixupAlpha: 0.5, prob: 0.5, offFromEpoch: 140 } } : {}),
+    onStep: (_step, loss) => {
+      epochLoss += loss;
+      for (const l of layers) epochDist += l.lastDistance ?? 0;
+    },
+    onEpoch: () => { distance.push(epochDist); summedLoss.push(epochLoss); epochDist = 0; epochLoss = 0; },
+  });
+  const accs = history.map((h) => 100 * (h.testAcc ?? NaN));
+  const finalTest = await evaluate(model, LOSSES["tet-original"], data.test);
+  return { setting: s, neuron, lambdaMem, history, distance, summedLoss, bestTestAcc: Math.max(...accs), finalTestAcc: 100 * finalTest.acc, model, test: data.test };
+}
+
+/** Min-max normalisation to [0, 1] (decision §5d-3 for Fig. 3a); a constant curve maps to 0. */
+export function minMax(xs: number[]): number[] {
+  const lo = Math.min(...xs), hi = Math.max(...xs);
+  return xs.map((x) => (hi > lo ? (x - lo) / (hi - lo) : 0));
+}
