@@ -6,3 +6,4 @@ export * from "./weights.js";
 export * from "./neuron-factories.js";
 export * from "./pixel-cifar.js";
 export * from "./step-inference.js";
+export * from "./resnet19.js";

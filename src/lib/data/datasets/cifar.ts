@@ -161,9 +161,10 @@ export async function writeCifarFolder(root: string, train: CifarSet, test: Cifa
 /**
  * How an image becomes a sequence (papers.md §4.4, §5b):
  * - "column": T = 32 steps, step t = image column t, i.e. `[32, B, 32 (rows), 1, 3]` for `seqCifarNet`;
- * - "pixel": T = H·W steps, one pixel (3 channels) per step in row-major order, `[H·W, B, 3]`.
+ * - "pixel": T = H·W steps, one pixel (3 channels) per step in row-major order, `[H·W, B, 3]`;
+ * - "image": the static image repeated over `repeat` steps (direct encoding), `[T, B, 32, 32, 3]`.
  */
-export type CifarSequenceLayout = "column" | "pixel";
+export type CifarSequenceLayout = "column" | "pixel" | "image";
 
 export interface CifarSequenceOptions {
   layout: CifarSequenceLayout;
@@ -176,6 +177,8 @@ export interface CifarSequenceOptions {
   limit?: number;
   /** "pixel" only: average-pool the image by this integer factor first (1 = the paper's 32×32, T = 1024). */
   downsample?: number;
+  /** "image" only: number of time steps T the image is repeated over. */
+  repeat?: number;
 }
 
 /** Random-access batches of a CIFAR set as normalised time-first sequences. */
@@ -186,7 +189,8 @@ export class CifarSequenceSource implements BatchSource {
     if (!(opts.batchSize >= 1)) throw new Error(`CifarSequenceSource: batchSize must be >= 1, got ${opts.batchSize}`);
     const ds = opts.downsample ?? 1;
     if (!(Number.isInteger(ds) && ds >= 1 && CIFAR_SIDE % ds === 0)) throw new Error(`CifarSequenceSource: downsample must be an integer divisor of 32, got ${ds}`);
-    if (opts.layout !== "column" && opts.layout !== "pixel") throw new Error(`CifarSequenceSource: layout must be "column" or "pixel", got ${JSON.stringify(opts.layout)}`);
+    if (!["column", "pixel", "image"].includes(opts.layout)) throw new Error(`CifarSequenceSource: layout must be "column", "pixel" or "image", got ${JSON.stringify(opts.layout)}`);
+    if (opts.layout === "image" && !(Number.isInteger(opts.repeat) && opts.repeat! >= 1)) throw new Error(`CifarSequenceSource: layout "image" needs repeat (T) >= 1, got ${opts.repeat}`);
     const byClass = new Map<number, number[]>();
     set.labels.forEach((y, i) => byClass.set(y, [...(byClass.get(y) ?? []), i]));
     const lists = [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => l);
@@ -202,6 +206,7 @@ export class CifarSequenceSource implements BatchSource {
   /** Sequence length T of this layout. */
   get T(): number {
     const side = CIFAR_SIDE / (this.opts.downsample ?? 1);
+    if (this.opts.layout === "image") return this.opts.repeat!;
     return this.opts.layout === "column" ? CIFAR_SIDE : side * side;
   }
 
@@ -221,6 +226,7 @@ export class CifarSequenceSource implements BatchSource {
     const ds = o.downsample ?? 1;
     const side = CIFAR_SIDE / ds;
     const T = this.T;
+    if (o.layout === "image") return this.imageBatch(idx, flipRng);
     // Column layout [T = column, B, row, 1, channel]; pixel layout [T = row·side + col, B, channel].
     const x = new Float32Array(T * B * (o.layout === "column" ? CIFAR_SIDE * 3 : 3));
     idx.forEach((j, b) => {
@@ -241,5 +247,22 @@ export class CifarSequenceSource implements BatchSource {
     });
     const shape = o.layout === "column" ? [T, B, CIFAR_SIDE, 1, 3] : [T, B, 3];
     return { x: tf.tensor(x, shape), labels: Int32Array.from(idx.map((j) => this.set.labels[j]!)) };
+  }
+
+  /** Normalised NHWC images `[B, 32, 32, 3]` (optionally flipped) repeated over T. */
+  private imageBatch(idx: number[], flipRng: Rng): TrainBatch {
+    const { mean, std } = CIFAR_VARIANTS[this.set.variant];
+    const B = idx.length, S = CIFAR_SIDE;
+    const x = new Float32Array(B * S * S * 3);
+    idx.forEach((j, b) => {
+      const img = this.set.images.subarray(j * CIFAR_PIXELS, (j + 1) * CIFAR_PIXELS);
+      const flip = this.opts.hflip === true && flipRng.next() < 0.5;
+      for (let c = 0; c < 3; c++) for (let r = 0; r < S; r++) for (let col = 0; col < S; col++) {
+        x[((b * S + r) * S + (flip ? S - 1 - col : col)) * 3 + c] = (img[c * 1024 + r * S + col]! / 255 - mean[c]) / std[c];
+      }
+    });
+    const T = this.opts.repeat!;
+    const seq = tf.tidy(() => tf.tile(tf.expandDims(tf.tensor4d(x, [B, S, S, 3]), 0), [T, 1, 1, 1, 1]));
+    return { x: seq, labels: Int32Array.from(idx.map((j) => this.set.labels[j]!)) };
   }
 }
