@@ -6,6 +6,7 @@ Usage: /usr/bin/python3 tools/make_notebook.py SOURCE.cells.txt OUT.ipynb
 The source holds cells separated by lines "%% md" or "%% ts"; keeping notebooks generated from text
 keeps them reviewable and free of committed outputs.
 """
+import hashlib
 import sys
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -31,6 +32,10 @@ def main(src, out):
         "kernelspec": {"name": "tslab", "display_name": "TypeScript", "language": "typescript"},
         "language_info": {"name": "typescript", "file_extension": ".ts", "mimetype": "text/typescript"},
     })
+    # Deterministic cell ids (hash of the source text and position), so regenerating leaves unchanged
+    # notebooks byte-identical.
+    for i, c in enumerate(nb.cells):
+        c["id"] = hashlib.sha1(f"{i}:{c.source}".encode("utf8")).hexdigest()[:12]
     nbformat.validate(nb)
     nbformat.write(nb, out)
 

@@ -16,7 +16,9 @@ describe("claims registry", () => {
     expect(claimsFor("mulfree", "table10")).toHaveLength(3 * 32);
     expect(claimsFor("mpe-psn", "fig1")).toHaveLength(4 * 5);
     expect(claimsFor("mpe-psn", "fig3b")).toHaveLength(12);
-    expect(claimsFor("mulfree", "table11")).toHaveLength(3 * (5 + 5 + 4 + 3));
+    // 3 hardware rows × (PSN 5 + k=2 5 + k=4 4 + k=8 3) seconds, + the H20 rows as ratios to PSN (5 + 4 + 3).
+    expect(claimsFor("mulfree", "table11")).toHaveLength(3 * (5 + 5 + 4 + 3) + (5 + 4 + 3));
+    expect(getClaim("mulfree:table11/ratio/k=2/T=32").value).toBe(+(153.95 / 102.42).toFixed(3));
     expect(claimsFor("mulfree", "table6")).toHaveLength(14);
     expect(claimsFor("imp", "fig1")).toHaveLength(21);
     expect(getClaim("imp:fig3/learnable/mappings").value).toBe(108);

@@ -45,7 +45,7 @@ describe("running an item end to end", () => {
     expect(existsSync(join(dir, "fig3.svg")) && existsSync(join(dir, "fig3.png"))).toBe(true);
   });
   it("refuses an unbuilt item with its reason and an unsupported scale", async () => {
-    await expect(runItem(getItem("mpe-psn:table1")!)).rejects.toThrow(/mpe-psn:table1 is not built yet: needs/);
+    await expect(runItem(getItem("mulfree:table2")!)).rejects.toThrow(/mulfree:table2 is not built yet: needs an SHD loader/);
     await expect(runItem(getItem("imp:fig3")!, { scale: "tiny" as never })).rejects.toThrow(/does not support --scale tiny/);
   });
 });
