@@ -16,6 +16,8 @@ The last line is "N passed, M failed".
 """
 import pathlib
 import re
+import concurrent.futures
+import os
 import sys
 
 import nbformat
@@ -72,6 +74,13 @@ def run(path, outdir):
     return status, errors, nb
 
 
+def run_one(args):
+    path, outdir = args
+    status, errors, _nb = run(path, outdir)
+    cells = {i: first_line(_nb.cells[i]) for i, _, _ in errors}
+    return str(path), status, errors, cells
+
+
 def main(argv):
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -79,22 +88,28 @@ def main(argv):
     outdir = pathlib.Path(argv[1])
     outdir.mkdir(parents=True, exist_ok=True)
     passed = failed = 0
+    paths = []
     for p in map(pathlib.Path, argv[2:]):
         if not p.is_file():
             print(f"{p}: FAILED: no such notebook", flush=True)
             failed += 1
-            continue
-        status, errors, nb = run(p, outdir)
-        if status is None:
-            print(f"{p}: ok", flush=True)
-            passed += 1
-            continue
-        failed += 1
-        print(f"{p}: FAILED: {status}", flush=True)
-        for i, reason, detail in errors:
-            print(f"  cell {i} ({reason}): {first_line(nb.cells[i])}", flush=True)
-            for line in detail.splitlines()[:15]:
-                print(f"    {line}", flush=True)
+        else:
+            paths.append(p)
+    # Notebooks run in parallel processes (SPIKELAB_NOTEBOOK_JOBS, default 2: one per core here); each
+    # has its own kernel. Items share only atomically created synthetic data and caches.
+    jobs = max(1, int(os.environ.get("SPIKELAB_NOTEBOOK_JOBS", "2")))
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        for path, status, errors, cells in pool.map(run_one, [(p, outdir) for p in paths]):
+            if status is None:
+                print(f"{path}: ok", flush=True)
+                passed += 1
+                continue
+            failed += 1
+            print(f"{path}: FAILED: {status}", flush=True)
+            for i, reason, detail in errors:
+                print(f"  cell {i} ({reason}): {cells[i]}", flush=True)
+                for line in detail.splitlines()[:15]:
+                    print(f"    {line}", flush=True)
     print(f"{passed} passed, {failed} failed", flush=True)
     return 1 if failed else 0
 

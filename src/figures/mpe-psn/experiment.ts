@@ -19,6 +19,7 @@ import { DvsGesture } from "../../lib/data/datasets/dvs-gesture.js";
 import { NCaltech101 } from "../../lib/data/datasets/ncaltech101.js";
 import { FrameLoader } from "../../lib/data/loader.js";
 import { generateCifar10Dvs, generateDvsGesture, generateNCaltech101 } from "../../lib/data/synthetic.js";
+import { makeDirAtomic } from "../../lib/util/fs.js";
 import { Compose, RandomCrop, RandomHorizontalFlip } from "../../lib/data/transforms/index.js";
 import { leafModules, type Module } from "../../lib/layers/module.js";
 import { LOSSES } from "../../lib/losses/index.js";
@@ -86,13 +87,13 @@ function dataRoot(dataset: MpeDataset): string {
 async function openDatasets(s: MpeSetting, ctx: Pick<RunContext, "outDir">): Promise<{ train: EventDataset; test: EventDataset; root: string }> {
   let root = dataRoot(s.dataset);
   if (s.data === "synthetic") {
+    // Shared by several items (and notebooks running side by side): created whole or not at all.
     root = join(ctx.outDir, "..", "..", `_synthetic-${s.dataset}`);
-    if (!existsSync(join(root, ".complete"))) {
-      if (s.dataset === "dvsgesture") await generateDvsGesture(root, { trainUsers: [1, 2, 3], testUsers: [24], gestureUs: 40_000 });
-      else if (s.dataset === "cifar10dvs") await generateCifar10Dvs(root, { perClass: 8, durationUs: 40_000 });
-      else await generateNCaltech101(root, { classes: SYNTH_NCALTECH, perClass: 10, durationUs: 60_000 });
-      await (await import("node:fs/promises")).writeFile(join(root, ".complete"), "");
-    }
+    await makeDirAtomic(root, async (tmp) => {
+      if (s.dataset === "dvsgesture") await generateDvsGesture(tmp, { trainUsers: [1, 2, 3], testUsers: [24], gestureUs: 40_000 });
+      else if (s.dataset === "cifar10dvs") await generateCifar10Dvs(tmp, { perClass: 8, durationUs: 40_000 });
+      else await generateNCaltech101(tmp, { classes: SYNTH_NCALTECH, perClass: 10, durationUs: 60_000 });
+    });
   } else if (!existsSync(root)) {
     throw new Error(`${root}: not found. Fetch the dataset with 'npx tsx data/fetch/${s.dataset === "dvsgesture" ? "dvs-gesture" : s.dataset === "cifar10dvs" ? "cifar10-dvs" : "ncaltech101"}.ts' (or set SPIKELAB_DATA).`);
   }

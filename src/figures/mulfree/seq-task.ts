@@ -12,10 +12,10 @@
  * TrivialAugment and RandomErasing are not implemented (noted in the report).
  */
 import { join } from "node:path";
-import { existsSync } from "node:fs";
 import { tf } from "../../lib/backend/tf.js";
 import { CifarSequenceSource, loadCifar, type CifarSet, type CifarVariant } from "../../lib/data/datasets/cifar.js";
 import { generateSyntheticCifar } from "../../lib/data/synthetic-cifar.js";
+import { makeDirAtomic } from "../../lib/util/fs.js";
 import type { Module } from "../../lib/layers/module.js";
 import { crossEntropy, type Labels } from "../../lib/losses/cross-entropy.js";
 import { meanOutputPredict } from "../../lib/losses/sdt.js";
@@ -81,10 +81,9 @@ const loaded = new Map<string, { train: CifarSet; test: CifarSet }>();
 export async function seqTaskData(s: SeqTaskSetting, ctx: Pick<RunContext, "outDir">): Promise<{ train: CifarSet; test: CifarSet; root: string }> {
   let root: string;
   if (s.data === "synthetic") {
-    root = join(ctx.outDir, "..", `synthetic-${s.variant}`);
-    if (!existsSync(join(root, s.variant === "cifar10" ? "cifar-10-batches-bin" : "cifar-100-binary"))) {
-      await generateSyntheticCifar(root, s.variant, s.variant === "cifar10" ? { trainPerClass: 20, testPerClass: 5 } : { trainPerClass: 3, testPerClass: 1 });
-    }
+    // Shared by several items (and notebooks running side by side): created whole or not at all.
+    root = join(ctx.outDir, "..", "..", `_synthetic-${s.variant}`);
+    await makeDirAtomic(root, (tmp) => generateSyntheticCifar(tmp, s.variant, s.variant === "cifar10" ? { trainPerClass: 20, testPerClass: 5 } : { trainPerClass: 3, testPerClass: 1 }).then(() => undefined));
   } else {
     root = realDataRoot(s.variant);
   }

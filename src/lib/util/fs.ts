@@ -36,3 +36,23 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     throw e;
   }
 }
+
+/**
+ * Create the folder `dir` atomically: `fill` writes into a fresh sibling temp folder, which is then renamed
+ * to `dir`. If `dir` already exists (made earlier, or by a concurrent process that won the race), nothing
+ * is written. Readers therefore see either no folder or a complete one.
+ */
+export async function makeDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
+  const { existsSync, renameSync, rmSync, mkdirSync } = await import("node:fs");
+  if (existsSync(dir)) return;
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  mkdirSync(tmp, { recursive: true });
+  try {
+    await fill(tmp);
+    if (!existsSync(dir)) renameSync(tmp, dir);
+  } catch (e) {
+    if (!existsSync(dir) || !(e instanceof Error && /ENOTEMPTY|EEXIST/.test(e.message))) throw e;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
