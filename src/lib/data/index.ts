@@ -13,3 +13,4 @@ export * from "./loader.js";
 export * from "./synthetic.js";
 export * from "./mnist.js";
 export * from "./synthetic-cifar.js";
+export * from "./order.js";

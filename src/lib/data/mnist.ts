@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { tf } from "../backend/tf.js";
 import type { BatchSource, TrainBatch } from "../train/trainer.js";
 import { Rng } from "../util/random.js";
+import { classInterleavedOrder } from "./order.js";
 
 export const MNIST_SIZE = 28;
 
@@ -64,12 +65,7 @@ export class StaticImageSource implements BatchSource {
     if (!(opts.T >= 1 && opts.batchSize >= 1)) {
       throw new Error(`StaticImageSource: T and batchSize must be >= 1, got T=${opts.T}, batchSize=${opts.batchSize}`);
     }
-    const byClass = new Map<number, number[]>();
-    data.labels.forEach((y, i) => byClass.set(y, [...(byClass.get(y) ?? []), i]));
-    const lists = [...byClass.values()];
-    const interleaved: number[] = [];
-    for (let k = 0; interleaved.length < data.labels.length; k++) for (const l of lists) if (k < l.length) interleaved.push(l[k]!);
-    this.order = interleaved.slice(0, opts.limit ?? interleaved.length);
+    this.order = classInterleavedOrder(data.labels, opts.limit);
   }
 
   get size(): number {

@@ -17,6 +17,7 @@ import type { BatchSource, TrainBatch } from "../../train/trainer.js";
 import { writeFileAtomic } from "../../util/fs.js";
 import { Rng } from "../../util/random.js";
 import { EventFileError } from "../errors.js";
+import { classInterleavedOrder } from "../order.js";
 
 export type CifarVariant = "cifar10" | "cifar100";
 
@@ -191,12 +192,7 @@ export class CifarSequenceSource implements BatchSource {
     if (!(Number.isInteger(ds) && ds >= 1 && CIFAR_SIDE % ds === 0)) throw new Error(`CifarSequenceSource: downsample must be an integer divisor of 32, got ${ds}`);
     if (!["column", "pixel", "image"].includes(opts.layout)) throw new Error(`CifarSequenceSource: layout must be "column", "pixel" or "image", got ${JSON.stringify(opts.layout)}`);
     if (opts.layout === "image" && !(Number.isInteger(opts.repeat) && opts.repeat! >= 1)) throw new Error(`CifarSequenceSource: layout "image" needs repeat (T) >= 1, got ${opts.repeat}`);
-    const byClass = new Map<number, number[]>();
-    set.labels.forEach((y, i) => byClass.set(y, [...(byClass.get(y) ?? []), i]));
-    const lists = [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => l);
-    const interleaved: number[] = [];
-    for (let k = 0; interleaved.length < set.labels.length; k++) for (const l of lists) if (k < l.length) interleaved.push(l[k]!);
-    this.order = interleaved.slice(0, opts.limit ?? interleaved.length);
+    this.order = classInterleavedOrder(set.labels, opts.limit);
   }
 
   get size(): number {
