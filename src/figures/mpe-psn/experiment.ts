@@ -10,16 +10,9 @@
  * - paper: the paper's networks, T, optimiser, schedule, batch and 230 epochs (a GPU backend's job).
  * The λ_mem cut-off (epoch 150 of 230) is scaled to the same fraction of the epochs at reduced scales.
  */
-import { join } from "node:path";
-import { existsSync } from "node:fs";
 import type { tf } from "../../lib/backend/tf.js";
-import { datasetFrames, type EventDataset } from "../../lib/data/datasets/common.js";
-import { Cifar10Dvs } from "../../lib/data/datasets/cifar10-dvs.js";
-import { DvsGesture } from "../../lib/data/datasets/dvs-gesture.js";
-import { NCaltech101 } from "../../lib/data/datasets/ncaltech101.js";
-import { FrameLoader } from "../../lib/data/loader.js";
-import { generateCifar10Dvs, generateDvsGesture, generateNCaltech101 } from "../../lib/data/synthetic.js";
-import { makeDirAtomic } from "../../lib/util/fs.js";
+import type { FrameLoader } from "../../lib/data/loader.js";
+import { dvsClasses, dvsLoaders, type DvsDataset } from "../dvs-data.js";
 import { Compose, RandomCrop, RandomHorizontalFlip } from "../../lib/data/transforms/index.js";
 import { leafModules, type Module } from "../../lib/layers/module.js";
 import { LOSSES } from "../../lib/losses/index.js";
@@ -35,7 +28,7 @@ import { evaluate, train, type EpochRecord } from "../../lib/train/trainer.js";
 import type { RunContext } from "../../lib/repro/item.js";
 import type { Scale } from "../../lib/repro/verdict.js";
 
-export type MpeDataset = "dvsgesture" | "cifar10dvs" | "ncaltech101";
+export type MpeDataset = DvsDataset;
 export type MpeNeuron = "mpe-psn" | "lif";
 
 export interface MpeSetting {
@@ -61,15 +54,12 @@ const PAPER = {
   ncaltech101: { T: 10, size: 128, batchSize: 8, lr: 0.01, lambdaMem: 0.001, numClasses: 101 },
 } as const;
 
-/** Synthetic N-Caltech101 classes at the smoke scale (a subset; the background class is excluded as in the paper). */
-const SYNTH_NCALTECH = ["Faces_easy", "accordion", "airplanes", "anchor", "ant"];
-
 export function mpeSetting(dataset: MpeDataset, scale: Scale, T?: number): MpeSetting {
   const p = PAPER[dataset];
   const epochs = scale === "smoke" ? 2 : scale === "small" ? 6 : 230;
   const base = { dataset, scale, T: T ?? p.T, lr: p.lr, lambdaMem: p.lambdaMem, epochs, cutoffEpoch: Math.round((epochs * 150) / 230) };
   if (scale === "smoke") {
-    return { ...base, T: Math.min(base.T, 4), size: 32, widthFactor: 1 / 16, batchSize: 8, data: "synthetic", numClasses: dataset === "ncaltech101" ? SYNTH_NCALTECH.length : p.numClasses };
+    return { ...base, T: Math.min(base.T, 4), size: 32, widthFactor: 1 / 16, batchSize: 8, data: "synthetic", numClasses: dvsClasses(dataset, "synthetic") };
   }
   if (scale === "small") return { ...base, size: p.size, widthFactor: 1 / 4, batchSize: 16, data: "real", numClasses: p.numClasses };
   return { ...base, size: p.size, widthFactor: 1, batchSize: p.batchSize, data: "real", numClasses: p.numClasses };
@@ -80,44 +70,12 @@ export function describeMpeSetting(s: MpeSetting): string {
     `T = ${s.T}, ${s.size}×${s.size} frames, width ×${s.widthFactor}, ${s.epochs} epoch(s), batch ${s.batchSize}, SGD lr ${s.lr} cosine, λ_mem ${s.lambdaMem} until epoch ${s.cutoffEpoch}`;
 }
 
-function dataRoot(dataset: MpeDataset): string {
-  return join(process.env.SPIKELAB_DATA ?? join("data", "raw"), dataset === "dvsgesture" ? "dvs-gesture" : dataset, "extract");
-}
-
-async function openDatasets(s: MpeSetting, ctx: Pick<RunContext, "outDir">): Promise<{ train: EventDataset; test: EventDataset; root: string }> {
-  let root = dataRoot(s.dataset);
-  if (s.data === "synthetic") {
-    // Shared by several items (and notebooks running side by side): created whole or not at all.
-    root = join(ctx.outDir, "..", "..", `_synthetic-${s.dataset}`);
-    await makeDirAtomic(root, async (tmp) => {
-      if (s.dataset === "dvsgesture") await generateDvsGesture(tmp, { trainUsers: [1, 2, 3], testUsers: [24], gestureUs: 40_000 });
-      else if (s.dataset === "cifar10dvs") await generateCifar10Dvs(tmp, { perClass: 8, durationUs: 40_000 });
-      else await generateNCaltech101(tmp, { classes: SYNTH_NCALTECH, perClass: 10, durationUs: 60_000 });
-    });
-  } else if (!existsSync(root)) {
-    throw new Error(`${root}: not found. Fetch the dataset with 'npx tsx data/fetch/${s.dataset === "dvsgesture" ? "dvs-gesture" : s.dataset === "cifar10dvs" ? "cifar10-dvs" : "ncaltech101"}.ts' (or set SPIKELAB_DATA).`);
-  }
-  if (s.dataset === "dvsgesture") return { train: await DvsGesture.open({ root, train: true }), test: await DvsGesture.open({ root, train: false }), root };
-  if (s.dataset === "cifar10dvs") {
-    // The TEBN split holds out files 0–99 per class; the smoke set has 8 files per class, so it splits 1:1 by seed.
-    const o = s.data === "synthetic" ? { split: "seeded" as const, seed: 0, trainRatio: 0.5 } : { split: "tebn" as const };
-    return { train: await Cifar10Dvs.open({ root, train: true, ...o }), test: await Cifar10Dvs.open({ root, train: false, ...o }), root };
-  }
-  const o = { split: "mpe" as const };
-  return { train: await NCaltech101.open({ root, train: true, ...o }), test: await NCaltech101.open({ root, train: false, ...o }), root };
-}
-
-/** Train and test batch sources: frames cached once per setting; train gets RandomCrop(pad 4) + HFlip. */
+/** Train and test batch sources: frames cached once per setting; train gets RandomCrop(pad 4) + HFlip (papers.md §2.4). */
 export async function mpeData(s: MpeSetting, ctx: Pick<RunContext, "outDir" | "seed">): Promise<{ train: FrameLoader; test: FrameLoader }> {
-  const ds = await openDatasets(s, ctx);
-  const cacheRoot = join(ctx.outDir, "..", "..", "_frames");
-  const o = { cacheRoot, frames: s.T, splitBy: "number" as const, resize: [s.size, s.size] as [number, number], antialias: false, progress: false as const };
-  const train = await datasetFrames(ds.train, ds.root, o);
-  const test = await datasetFrames(ds.test, ds.root, o);
-  return {
-    train: new FrameLoader(train, { batchSize: s.batchSize, shuffle: true, seed: ctx.seed, transform: new Compose([new RandomCrop(s.size, s.size, 4), new RandomHorizontalFlip()]) }),
-    test: new FrameLoader(test, { batchSize: s.batchSize }),
-  };
+  return dvsLoaders(s.dataset, s.data, ctx, {
+    T: s.T, size: s.size, batchSize: s.batchSize, split: { cifar10dvs: "tebn", ncaltech101: "mpe" },
+    transform: new Compose([new RandomCrop(s.size, s.size, 4), new RandomHorizontalFlip()]),
+  });
 }
 
 /** The dataset's network with the chosen neuron (Variant A on CIFAR10-DVS, B elsewhere, papers.md §2.1). */

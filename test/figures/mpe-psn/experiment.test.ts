@@ -8,7 +8,7 @@ import { buildMpeNet, minMax, mpeLayers, mpeSetting, trainMpe } from "../../../s
 import { neuronLayerRates } from "../../../src/figures/mpe-psn/fig3.js";
 import { disposeModel } from "../../../src/figures/mulfree/seq-task.js";
 
-const ctx = { outDir: join(mkdtempSync(join(tmpdir(), "spikelab-mpe-")), "fig", "smoke"), seed: 0 };
+const ctx = { outDir: join(mkdtempSync(join(tmpdir(), "spikelab-mpe-")), "mpe-psn", "fig", "smoke"), seed: 0 };
 
 describe("MPE-PSN settings and networks", () => {
   it("paper scale follows the official scripts; reduced scales scale the L_mem cut-off and say what they run", () => {

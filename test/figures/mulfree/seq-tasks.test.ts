@@ -11,7 +11,7 @@ import { claimsFor } from "../../../src/lib/repro/claims.js";
 import { MULFREE_STRATEGIES } from "../../../src/lib/neurons/mulfree-psn.js";
 import { ProgressBar } from "../../../src/lib/util/progress.js";
 
-const ctxFor = (scale: "smoke" | "small" | "paper") => ({ scale, seed: 0, outDir: join(mkdtempSync(join(tmpdir(), "spikelab-mf-")), "item", scale), progress: (l: string, n: number) => new ProgressBar(l, n, { quiet: true }) });
+const ctxFor = (scale: "smoke" | "small" | "paper") => ({ scale, seed: 0, outDir: join(mkdtempSync(join(tmpdir(), "spikelab-mf-")), "paper", "item", scale), progress: (l: string, n: number) => new ProgressBar(l, n, { quiet: true }) });
 
 describe("sequential-CIFAR task settings", () => {
   it("smoke is synthetic and says so; small and paper need the real dataset and name the fetch command", async () => {
