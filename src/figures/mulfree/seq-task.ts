@@ -77,7 +77,7 @@ export function realDataRoot(variant: CifarVariant): string {
 
 const loaded = new Map<string, { train: CifarSet; test: CifarSet }>();
 
-/** Train and test sets of a setting; synthetic data is written (once) under `<outDir>/../synthetic-<variant>`. */
+/** Train and test sets of a setting; synthetic data is written (once, atomically) under `results/_synthetic-<variant>`. */
 export async function seqTaskData(s: SeqTaskSetting, ctx: Pick<RunContext, "outDir">): Promise<{ train: CifarSet; test: CifarSet; root: string }> {
   let root: string;
   if (s.data === "synthetic") {
