@@ -73,10 +73,10 @@ export function vggMpe(o: NetOptions): Named {
 export function stateVgg11R48(o: NetOptions): Named {
   return new Named([
     ...input(o),
-    ...vggFeatures(o, [64, 128, 256, 256, 512, 512, 512, 512], [1, 3, 5, 7], "tebn"),
+    ...vggFeatures(o, [64, 128, 256, 256, 512, 512, 512, 512].map((w) => scaled(o, w)), [1, 3, 5, 7], "tebn"),
     ["flatten", new Flatten()],
     ["dropout", new Dropout(0.25, o.seed ?? 0)],
-    ["classifier", new Linear(512 * 3 * 3, o.numClasses ?? 10, { seed: (o.seed ?? 0) + 77 })],
+    ["classifier", new Linear(scaled(o, 512) * 3 * 3, o.numClasses ?? 10, { seed: (o.seed ?? 0) + 77 })],
   ]);
 }
 
@@ -84,9 +84,9 @@ export function stateVgg11R48(o: NetOptions): Named {
 export function vgg11(o: NetOptions): Named {
   return new Named([
     ...input(o),
-    ...vggFeatures(o, [64, 128, 256, 256, 512, 512, 512, 512], [0, 1, 3], "bn"),
+    ...vggFeatures(o, [64, 128, 256, 256, 512, 512, 512, 512].map((w) => scaled(o, w)), [0, 1, 3], "bn"),
     ["gap", new GlobalAvgPool()],
-    ["classifier", new Linear(512, o.numClasses ?? 10, { seed: (o.seed ?? 0) + 77 })],
+    ["classifier", new Linear(scaled(o, 512), o.numClasses ?? 10, { seed: (o.seed ?? 0) + 77 })],
   ]);
 }
 
