@@ -89,7 +89,7 @@ export function reportMarkdown(r: ItemReport, item: ReproItem): string {
     "",
     markdownTable(r.comparisons.map((c) => ({
       claim: c.claimId.split("/").slice(1).join("/") || c.claimId, quantity: c.quantity, paper: `${fmt(c.paper)} ${c.unit}`.trim(),
-      reproduced: `${fmt(c.reproduced)} ${c.reproduced === null ? "" : c.unit}`.trim(), "Δ": fmt(c.delta), tolerance: c.tolerance, status: c.status, note: c.note ?? "",
+      reproduced: `${fmt(c.reproduced)} ${c.reproduced === null ? "" : c.unit}`.trim(), "Δ": fmt(c.delta), tolerance: c.tolerance, status: c.status, note: c.note ?? "", "paper's source": c.source,
     }))),
     "",
     ...(r.result.notes.length ? ["## Notes", "", ...r.result.notes.map((n) => `- ${n}`), ""] : []),

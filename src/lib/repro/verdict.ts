@@ -16,6 +16,8 @@ export interface Comparison {
   setting: string;
   quantity: string;
   unit: string;
+  /** Where the paper's value comes from (paper section, log file, digitised figure). */
+  source: string;
   paper: number;
   reproduced: number | null;
   delta: number | null;
@@ -39,7 +41,7 @@ export function withinTolerance(c: Claim, value: number): boolean {
 }
 
 export function compareClaim(c: Claim, reproduced: number | null, scale: Scale, note?: string): Comparison {
-  const base = { claimId: c.id, setting: c.setting, quantity: c.quantity, unit: c.unit, paper: c.value, tolerance: formatTolerance(c) };
+  const base = { claimId: c.id, setting: c.setting, quantity: c.quantity, unit: c.unit, source: c.source, paper: c.value, tolerance: formatTolerance(c) };
   if (reproduced === null || !Number.isFinite(reproduced)) {
     return { ...base, reproduced: null, delta: null, status: "NOT-RUN", note: note ?? "no reproduced value" };
   }
