@@ -35,14 +35,20 @@ export const ITEMS: ReproItem[] = [
   // IMP / LTS / TET-S
   ready("imp", "fig1", "Membrane potential heatmaps: adjusting the IMP vs adjusting the input intensity", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/imp/fig1.js")).run, { defaultScale: "paper" }),
   ready("imp", "fig3", "IF pattern mapping over 4 steps at IMP 0.0, 0.25 and learnable", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/imp/fig3.js")).run, { defaultScale: "paper" }),
-  pending("imp", "fig4", "Per-time-step test accuracy of a static-image SNN", { cpuMinutes: { smoke: 2, small: 30 }, dataset: "CIFAR10", gpu: true }, NEEDS_NETS),
-  pending("imp", "fig5", "Convergence of SDT, TET and LTS on the toy network (static input)", { cpuMinutes: { smoke: 2, small: 60, paper: 600 } }, "the convergence-toy figure module is not written yet (issue #7)"),
-  pending("imp", "fig6", "Forward+backward time of IF with and without IMP", { cpuMinutes: { smoke: 1, small: 5, paper: 15 } }, "the timing figure module is not written yet (issue #7)"),
-  pending("imp", "fig8", "Convergence of SDT and TET on the toy network (dynamic input)", { cpuMinutes: { smoke: 2, small: 60, paper: 600 } }, "the convergence-toy figure module is not written yet (issue #7)"),
-  ...[1, 2, 3, 4, 5, 6, 7].map((n) => pending("imp", `table${n}`, [
-    "TET vs SDT per dataset", "SOTA comparison on CIFAR10-DVS and N-Caltech101", "ImageNet LTS results", "Ablation of ε and IMP",
-    "SOPs / energy vs Transformer SNNs", "SOPs / energy of SEW-ResNets under TET/SDT/LTS/LTS+IMP", "Accuracy vs time steps",
-  ][n - 1]!, { cpuMinutes: { smoke: 3, small: 60 }, dataset: n === 3 || n >= 5 ? "ImageNet" : "CIFAR10-DVS, N-Caltech101", gpu: true }, NEEDS_NETS)),
+  ready("imp", "fig4", "Per-time-step test accuracy of a static-image SNN", { cpuMinutes: { smoke: 0.2, small: 2, paper: 0 }, dataset: "MNIST stand-in (paper: CIFAR10, not run)", gpu: true }, async () => (await import("../../figures/imp/fig4.js")).run),
+  ready("imp", "fig5", "Convergence of SDT, TET and LTS on the toy network (static input)", { cpuMinutes: { smoke: 0.5, small: 55, paper: 600 } }, async () => (await import("../../figures/imp/fig5.js")).run),
+  ready("imp", "fig6", "Forward+backward time of IF with and without IMP", { cpuMinutes: { smoke: 0.3, small: 15, paper: 25 } }, async () => (await import("../../figures/imp/fig6.js")).run),
+  ready("imp", "fig8", "Convergence of SDT and TET on the toy network (dynamic input)", { cpuMinutes: { smoke: 0.4, small: 35, paper: 200 } }, async () => (await import("../../figures/imp/fig8.js")).run),
+  ...([
+    [1, "TET vs SDT per dataset (48² config)", "runTable1", "CIFAR10-DVS, N-Caltech101 (smoke: synthetic)", ALL],
+    [2, "SOTA comparison on CIFAR10-DVS and N-Caltech101 (IMP + TET-S)", "runTable2", "CIFAR10-DVS, N-Caltech101 (smoke: synthetic)", ALL],
+    [3, "ImageNet LTS results (SEW-ResNets × TET/SDT/LTS, IMP + LTS)", "runTable3", "ImageNet (no loader yet; smoke: synthetic images)", ["smoke"]],
+    [4, "Ablation of ε and IMP", "runTable4", "CIFAR10-DVS (smoke: synthetic)", ALL],
+    [5, "SOPs / energy of SEW-ResNet-50 LTS (+ IMP) vs Transformer SNNs", "runTable5", "ImageNet (no loader yet; smoke: synthetic images)", ["smoke"]],
+    [6, "SOPs / energy of SEW-ResNets under TET/SDT/LTS/LTS+IMP", "runTable6", "ImageNet (no loader yet; smoke: synthetic images)", ["smoke"]],
+    [7, "Accuracy vs time steps", "runTable7", "CIFAR10-DVS (smoke: synthetic)", ALL],
+  ] as const).map(([n, title, fn, dataset, scales]) => ready("imp", `table${n}`, title, { cpuMinutes: { smoke: 1, ...(scales.length > 1 ? { small: 60 } : {}) }, dataset, gpu: true },
+    async () => (await import("../../figures/imp/tables.js"))[fn], { scales: [...scales] })),
   // mul-free channel-wise PSN
   ready("mulfree", "table1", "Operation counts of PSN, sliding PSN and the mul-free neuron vs T and k", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/mulfree/table1.js")).run, { defaultScale: "paper" }),
   ready("mulfree", "table9", "Energy of the neuron operations vs T and k", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/mulfree/table1.js")).runTable9, { defaultScale: "paper" }),
