@@ -2,8 +2,9 @@
  * Benchmark: forward + backward time of the sequential neurons, fused kernel vs op-by-op reference.
  *
  * Grid: T ∈ {2, 4, 8, 16, 32, 64} × N ∈ {2^8, 2^10, …, 2^20} (x `[T, N]`), neurons IF, LIF, legacy LIF,
- * IF + IMP (gradient also to the initial potential, papers.md §3.7 Fig. 6 setting) and ParametricLIF
- * (reference path only). Each cell: `warmup` untimed runs, then the median of `repeats` timed runs of
+ * IF + IMP (gradient also to the initial potential, papers.md §3.7 Fig. 6 setting), ParametricLIF
+ * (reference path only) and PSN (gradients to x, W and b; "fused" is the wasm SIMD kernel where the
+ * backend has it, "reference" the matMul/add/spike op path `psnForwardOps`). Each cell: `warmup` untimed runs, then the median of `repeats` timed runs of
  * `grad(sum(w·S))` (one forward, one backward), on the current backend. Cells with T·N above
  * `maxElements` are skipped (memory: a fused run holds ~8 [T, N] float32 tensors).
  *
@@ -18,10 +19,11 @@ import { pathToFileURL } from "node:url";
 import { currentBackend, initBackend } from "../src/lib/backend/index.js";
 import { tf } from "../src/lib/backend/tf.js";
 import { ifMultiStep, legacyLifMultiStep, lifMultiStep, plifInitW, plifMultiStep } from "../src/lib/neurons/index.js";
+import { psnForward, psnForwardOps } from "../src/lib/neurons/psn.js";
 import { atan } from "../src/lib/surrogate.js";
 import { writeFileAtomic } from "../src/lib/util/fs.js";
 
-export type BenchNeuron = "IF" | "LIF" | "LegacyLIF" | "IF+IMP" | "PLIF";
+export type BenchNeuron = "IF" | "LIF" | "LegacyLIF" | "IF+IMP" | "PLIF" | "PSN";
 export type BenchMode = "fused" | "reference";
 
 export interface BenchNeuronsOptions {
@@ -85,6 +87,14 @@ function step(neuron: BenchNeuron, fused: boolean, x: tf.Tensor, w: tf.Tensor, v
         const [gx, gw] = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => loss(plifMultiStep(xx, 0, ww, { surrogate }).spikes))([x, pw]);
         return tf.add(tf.sum(gx!), gw!);
       }
+      case "PSN": {
+        const T = x.shape[0]!;
+        const wT = tf.randomUniform([T, T], -1 / Math.sqrt(T), 1 / Math.sqrt(T), "float32", 7) as tf.Tensor2D;
+        const b = tf.fill([T, 1], -1) as tf.Tensor2D;
+        const f = fused ? psnForward : psnForwardOps;
+        const [gx, gw, gb] = tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => loss(f(xx, ww as tf.Tensor2D, bb as tf.Tensor2D, surrogate)))([x, wT, b]);
+        return tf.addN([tf.sum(gx!), tf.sum(gw!), tf.sum(gb!)]);
+      }
     }
   });
 }
@@ -123,7 +133,7 @@ export async function benchNeurons(opts: BenchNeuronsOptions = {}): Promise<Benc
   await initBackend({ log: opts.log ?? true });
   const Ts = opts.Ts ?? FULL_GRID.Ts;
   const Ns = opts.Ns ?? FULL_GRID.Ns;
-  const neurons = opts.neurons ?? ["IF", "LIF", "LegacyLIF", "IF+IMP", "PLIF"];
+  const neurons = opts.neurons ?? ["IF", "LIF", "LegacyLIF", "IF+IMP", "PLIF", "PSN"];
   const modes = opts.modes ?? ["fused", "reference"];
   const warmup = opts.warmup ?? 1;
   const repeats = opts.repeats ?? 5;

@@ -10,6 +10,8 @@
  * | `MaxPool3DGrad`                        | same bug (checked: all-negative windows) | same program, NDHWC  |
  * | `UnsortedSegmentSum`                   | missing          | cpu-copy fallback (rare op, documented)           |
  * | `BatchMatMul`, `_FusedMatMul`          | 10–20× slow with transpose flags | explicit Transpose, then the stock kernel |
+ * | `Identity`, `Cast` to the same dtype   | copy the data    | share it (reference count), as cpu and webgl do   |
+ * | `Slice`                                | copies its whole input out of the heap first | copies only the slice |
  *
  * The composed kernels call wasm's own kernels (`tf.getKernel(name, 'wasm').kernelFunc`), never the
  * cpu backend; equations and the reason each composition is right are in `kernels/*.ts`.
@@ -53,10 +55,92 @@ const WRAPPED: Record<string, (stock: KernelImpl) => KernelImpl> = {
   _FusedMatMul: (stock) => untransposedMatMul(stock, BACKEND),
 };
 
+/** The parts of `BackendWasm` the copy-free kernels use. */
+interface WasmHeap {
+  incRef(dataId: object): void;
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+/**
+ * `Identity` (what `tf.clone` runs) shares its input's data instead of copying it. TF.js tensors are
+ * immutable — no kernel writes into an input, and `Variable.assign` swaps the data id rather than
+ * writing in place — so a clone may alias its source, exactly as the cpu and webgl backends'
+ * `Identity` (and wasm's own `Reshape`) do: bump the backend reference count and return the same
+ * data id. On wasm the stock kernel allocates and copies; the engine runs it for every tensor an op
+ * saves for its gradient (`saveTensorsForBackwardMode` keeps a clone), i.e. a full copy of every
+ * saved activation on every taped op. Strings keep the stock path.
+ */
+function sharedIdentity(stock: KernelImpl): KernelImpl {
+  return (args: KernelArgs) => {
+    const x = args.inputs.x!;
+    if (x.dtype === "string") return stock(args);
+    (args.backend as unknown as WasmHeap).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
+
+/** `Cast` to the dtype it already has is an identity (the cpu backend shares here too); others stock. */
+function sharedSameDtypeCast(stock: KernelImpl): KernelImpl {
+  return (args: KernelArgs) => {
+    const x = args.inputs.x!;
+    if ((args.attrs as { dtype?: string } | undefined)?.dtype !== x.dtype || x.dtype === "string") return stock(args);
+    (args.backend as unknown as WasmHeap).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
+
+/**
+ * `Slice` reading the input through a heap view. The stock kernel starts with `backend.readSync(x)`,
+ * which copies the *whole* input out of the wasm heap into a fresh JS buffer before taking the slice
+ * (4 MB to read one row of a [16, 65536] tensor, 64 MB at 2^24 elements). Here rows of the last axis
+ * are copied from the view straight into the output; numeric dtypes only (strings keep the stock path).
+ */
+function viewSlice(stock: KernelImpl): KernelImpl {
+  return (args: KernelArgs) => {
+    const x = args.inputs.x!;
+    if (x.dtype !== "float32" && x.dtype !== "int32" && x.dtype !== "bool") return stock(args);
+    const { begin, size } = args.attrs as { begin: number | number[]; size: number | number[] };
+    const [b, sz] = tf.slice_util.parseSliceParams(x as tf.TensorInfo as tf.Tensor, begin, size);
+    const backend = args.backend as unknown as WasmHeap;
+    const out = backend.makeOutput(sz, x.dtype);
+    const n = tf.util.sizeFromShape(sz);
+    if (n === 0) return out;
+    // Views only after makeOutput: growing the heap detaches earlier views.
+    const xv = backend.typedArrayFromHeap(x), ov = backend.typedArrayFromHeap(out);
+    const strides = tf.util.computeStrides(x.shape);
+    if (tf.slice_util.isSliceContinous(x.shape, b, sz)) {
+      const off = tf.slice_util.computeFlatOffset(b, strides);
+      ov.set(xv.subarray(off, off + n));
+      return out;
+    }
+    // Row by row along the last axis: idx walks the outer output coordinates like an odometer.
+    const r = sz.length, last = sz[r - 1]!, idx = new Array<number>(r - 1).fill(0);
+    for (let row = 0; row * last < n; row++) {
+      let off = b[r - 1]!;
+      for (let d = 0; d < r - 1; d++) off += (b[d]! + idx[d]!) * strides[d]!;
+      ov.set(xv.subarray(off, off + last), row * last);
+      for (let d = r - 2; d >= 0; d--) {
+        if (++idx[d]! < sz[d]!) break;
+        idx[d] = 0;
+      }
+    }
+    return out;
+  };
+}
+
+/** Stock kernels replaced by versions without their needless whole-tensor copies (same values). */
+const COPY_FREE: Record<string, (stock: KernelImpl) => KernelImpl> = {
+  Identity: sharedIdentity,
+  Cast: sharedSameDtypeCast,
+  Slice: viewSlice,
+};
+
 /** The kernel names this module registers for wasm. */
 export const WASM_KERNELS_ADDED: readonly string[] = Object.keys(ADDED);
 export const WASM_KERNELS_REPLACED: readonly string[] = Object.keys(REPLACED);
 export const WASM_KERNELS_WRAPPED: readonly string[] = Object.keys(WRAPPED);
+export const WASM_KERNELS_COPY_FREE: readonly string[] = Object.keys(COPY_FREE);
 
 const MARK = Symbol.for("spikelab.wasmKernel");
 
@@ -88,7 +172,7 @@ export function registerWasmKernels(): void {
     if (tf.getKernel(name, BACKEND) != null) tf.unregisterKernel(name, BACKEND);
     register(name, impl);
   }
-  for (const [name, wrap] of Object.entries(WRAPPED)) {
+  for (const [name, wrap] of [...Object.entries(WRAPPED), ...Object.entries(COPY_FREE)]) {
     if (isOurs(name)) continue;
     const stock = tf.getKernel(name, BACKEND);
     if (stock == null) continue;

@@ -15,6 +15,7 @@
 import { tf } from "../backend/tf.js";
 import type { Module, NamedParameter } from "../layers/module.js";
 import { atan, type Surrogate } from "../surrogate.js";
+import { psnFused, psnFusedAvailable } from "./fused.js";
 
 let uid = 0;
 const varName = (s: string) => `${s}_${uid++}`;
@@ -25,8 +26,23 @@ function flattenSeq(xSeq: tf.Tensor, who: string, T?: number): tf.Tensor2D {
   return tf.reshape(xSeq, [xSeq.shape[0], -1]) as tf.Tensor2D;
 }
 
-/** PSN charge + fire: S = Θ(W·X + b) on xSeq [T, ...]; weight [T, T], bias [T, 1]. */
-export function psnForward(xSeq: tf.Tensor, weight: tf.Tensor2D, bias: tf.Tensor2D, surrogate: Surrogate = atan(2)): tf.Tensor {
+/**
+ * PSN charge + fire: S = Θ(W·X + b) on xSeq [T, ...]; weight [T, T], bias [T, 1].
+ * On wasm with a surrogate that has a SIMD form this is one fused kernel each way (`psnFused`,
+ * kernels/psn-simd.ts); otherwise, or with `fused: false`, the op path {@link psnForwardOps}.
+ */
+export function psnForward(xSeq: tf.Tensor, weight: tf.Tensor2D, bias: tf.Tensor2D, surrogate: Surrogate = atan(2), opts: { fused?: boolean } = {}): tf.Tensor {
+  const fused = (opts.fused ?? true) && psnFusedAvailable(surrogate) && xSeq.dtype === "float32" &&
+    weight.dtype === "float32" && bias.dtype === "float32" && bias.rank === 2 && bias.shape[0] === weight.shape[0] && bias.shape[1] === 1;
+  if (!fused) return psnForwardOps(xSeq, weight, bias, surrogate);
+  return tf.tidy(() => {
+    const x = flattenSeq(xSeq, "psnForward", weight.shape[0]);
+    return tf.reshape(psnFused(x, weight, bias, surrogate), xSeq.shape);
+  });
+}
+
+/** The op path of {@link psnForward}: H = matMul(W, X) + b, S = surrogate.spike(H) (autodiff through TF.js ops). */
+export function psnForwardOps(xSeq: tf.Tensor, weight: tf.Tensor2D, bias: tf.Tensor2D, surrogate: Surrogate = atan(2)): tf.Tensor {
   return tf.tidy(() => {
     const x = flattenSeq(xSeq, "psnForward", weight.shape[0]);
     const h = tf.add(tf.matMul(weight, x), bias);

@@ -1,7 +1,8 @@
 /**
  * Typed-array cores of the fused multi-step kernel for the sequential neurons (IF, LIF, legacy LIF,
  * with or without IMP). Backend-independent: they read and write plain `Float32Array`s; `../fused.ts`
- * wires them into TF.js kernels for the `cpu` and `wasm` backends.
+ * wires them into TF.js kernels for the `cpu` backend, and for `wasm` where the generated SIMD
+ * kernels of `seq-neuron-simd.ts` (same equations, tested equal) do not apply.
  *
  * Forward: one pass over T × N (t outer, n inner) that mirrors the reference path's float32 op order
  * with `Math.fround` after every op (see `ChargeKind` in `../base.ts`), so fused == reference bit for
@@ -89,10 +90,14 @@ export function seqNeuronForward(
   }
 }
 
-/** Closed-form BPTT (see the file comment). Writes gX [T·N] and gV0 [N]. */
+/**
+ * Closed-form BPTT (see the file comment). Writes gX [T·N] and gV0 [N].
+ * An upstream gradient passed as `null` is zero (its terms are skipped, not read); `s` may be
+ * `null`, in which case S is recomputed from H with the forward's own compare (Θ(f32(H − V_th))).
+ */
 export function seqNeuronBackward(
   a: SeqKernelAttrs,
-  gS: Float32Array, gV: Float32Array, gH: Float32Array, h: Float32Array, s: Float32Array,
+  gS: Float32Array | null, gV: Float32Array | null, gH: Float32Array | null, h: Float32Array, s: Float32Array | null,
   gX: Float32Array, gV0: Float32Array,
 ): void {
   const { T, N, alpha, beta } = a;
@@ -102,8 +107,10 @@ export function seqNeuronBackward(
   const k = (Math.PI / 2) * p, half = p / 2, invG2 = 1 / (p * p), invW = 1 / p;
   const th = f(a.vThreshold);
   const vr = a.soft ? 0 : f(a.vReset);
+  const geq = a.tie === ">=";
   const carry = new Float64Array(N);
   const mode = (a.soft ? 2 : 0) + (a.detachReset ? 1 : 0); // 0 hard, 1 hard+detach, 2 soft, 3 soft+detach
+  const hasS = gS !== null, hasV = gV !== null, hasH = gH !== null;
   for (let t = T - 1; t >= 0; t--) {
     const o = t * N;
     for (let n = 0; n < N; n++) {
@@ -118,7 +125,7 @@ export function seqNeuronBackward(
         case 3: sp = Math.abs(dd) < half ? invW : 0; break;
         default: sp = 1 / (1 + p * dd * dd);
       }
-      const si = s[i]!;
+      const si = s !== null ? s[i]! : (geq ? dd >= 0 : dd > 0) ? 1 : 0;
       let psi: number;
       switch (mode) {
         case 0: psi = 1 - si + (vr - hi) * sp; break;
@@ -126,8 +133,8 @@ export function seqNeuronBackward(
         case 2: psi = 1 - th * sp; break;
         default: psi = 1;
       }
-      const gv = gV[i]! + alpha * carry[n]!;
-      const gh = gS[i]! * sp + gH[i]! + gv * psi;
+      const gv = (hasV ? gV[i]! : 0) + alpha * carry[n]!;
+      const gh = (hasS ? gS[i]! * sp : 0) + (hasH ? gH[i]! : 0) + gv * psi;
       gX[i] = beta * gh;
       carry[n] = gh;
     }
