@@ -60,7 +60,7 @@ export interface ImpDvsSetting {
 export function impDvsSetting(dataset: ImpDvsSetting["dataset"], config: ImpConfig, scale: Scale, T?: number): ImpDvsSetting {
   const paperT = config === "48" ? 10 : 16;
   const base = { dataset, config, scale, size: config === "48" ? 48 : 128 };
-  if (scale === "smoke") return { ...base, T: Math.min(T ?? paperT, 4), size: config === "48" ? 48 : 32, widthFactor: 1 / 16, epochs: 2, batchSize: 8, data: "synthetic" };
+  if (scale === "smoke") return { ...base, T: Math.min(T ?? paperT, 4), size: config === "48" ? 48 : 32, widthFactor: 1 / 16, epochs: 1, batchSize: 8, data: "synthetic" };
   if (scale === "small") return { ...base, T: T ?? paperT, widthFactor: 1 / 4, epochs: 6, batchSize: 16, data: "real" };
   return { ...base, T: T ?? paperT, widthFactor: 1, epochs: 200, batchSize: config === "48" ? (dataset === "ncaltech101" ? 16 : 32) : 16, data: "real" };
 }
@@ -127,14 +127,14 @@ export function buildSewNet(depth: 18 | 34 | 50, imp: boolean, T: number, numCla
 
 /**
  * The ImageNet study at the smoke scale: SEW-ResNet on synthetic 32² grating images (CIFAR10 binary files),
- * T = 4, SGD 0.05 cosine, 1 epoch of 60 images (SEW-ResNet-50: 20), 20 test images. Larger scales need an ImageNet loader, which does not exist.
+ * T = 4, SGD 0.05, one step of 20 images, 20 test images. Larger scales need an ImageNet loader, which does not exist.
  */
 export async function trainSewSmoke(depth: 18 | 34 | 50, o: { loss: ImpLoss; imp: boolean }, ctx: Pick<RunContext, "outDir" | "seed" | "scale">): Promise<ImpRun & { sample: tf.Tensor }> {
   if (ctx.scale !== "smoke") throw new Error(`the ImageNet items need an ImageNet loader, which spikelab does not have yet; only --scale smoke (synthetic 32² images) runs`);
   const T = 4;
   const data = await seqTaskData(seqTaskSetting("seq-cifar10", "smoke"), ctx);
-  // SEW-ResNet-50 takes one step of 20 images (CI time); the others three steps of 20.
-  const nTrain = depth === 50 ? 20 : 60;
+  // One SGD step of 20 images (CI time): a pipeline check.
+  const nTrain = 20;
   const src = (tr: boolean) => new CifarSequenceSource(tr ? data.train : data.test, { layout: "image", repeat: T, batchSize: 20, limit: tr ? nTrain : 20, ...(tr ? { shuffleSeed: ctx.seed + 1, hflip: true } : {}) });
   const model = buildSewNet(depth, o.imp, T, 10, ctx.seed);
   const loss = impLoss(o.loss);

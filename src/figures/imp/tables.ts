@@ -115,13 +115,13 @@ export async function runTable3(ctx: RunContext): Promise<ItemResult> {
   for (const c of claimsFor("imp", "table3")) {
     const m = /^imp:table3\/imagenet\/sew-r18\/(tet|sdt|lts)$/.exec(c.id);
     const row = m ? rows.find((r) => r.method === m[1]!.toUpperCase()) : undefined;
-    reproduced.push({ claimId: c.id, value: row ? row.accuracy : null, note: row ? "SEW-ResNet-18 on synthetic 32² images, 1 epoch: a pipeline check, not ImageNet" : "smoke trains SEW-ResNet-18 only; ImageNet needs a loader spikelab does not have" });
+    reproduced.push({ claimId: c.id, value: row ? row.accuracy : null, note: row ? "SEW-ResNet-18 on synthetic 32² images, one SGD step: a pipeline check, not ImageNet" : "smoke trains SEW-ResNet-18 only; ImageNet needs a loader spikelab does not have" });
   }
   return {
     title: "ImageNet: SEW-ResNets under TET / SDT / LTS and IMP + LTS", data: { rows }, reproduced,
     figures: [accuracyFigure("table3", "IMP Table 3 at smoke scale: SEW-ResNet-18 on synthetic images", rows)],
     notes: [
-      "Only the smoke scale runs: SEW-ResNet-18 (IF, hard reset, ATan 2, T = 4) on synthetic 32² grating images, 60 training images, 1 epoch, SGD 0.05; ImageNet needs a loader (JPEG decoding) spikelab does not have yet, so --scale small/paper refuse with that reason.",
+      "Only the smoke scale runs: SEW-ResNet-18 (IF, hard reset, ATan 2, T = 4) on synthetic 32² grating images, one SGD step (lr 0.05) on 20 images; ImageNet needs a loader (JPEG decoding) spikelab does not have yet, so --scale small/paper refuse with that reason.",
       "The ImageNet claims are the IMP-SNN run.sh logs and a secondary source for IMP + LTS (papers.md §3.6); the abstract's +4.05 pp gain is not computed here.",
     ],
   };
@@ -166,7 +166,7 @@ export async function runTable6(ctx: RunContext): Promise<ItemResult> {
     figures: [{ name: "table6", spec: barChart({ data: rows.map((r) => ({ method: r.method, "energy (mJ)": r["energy (mJ)"], network: r.network })), x: "method", y: "energy (mJ)", color: "network", title: "IMP Table 6 at smoke scale: energy per synthetic 32² image", xTitle: "loss", yTitle: "energy (mJ, 4.6/0.9 pJ)" }) }],
     notes: [
       `Parameters at 1000 classes (exact, ImageNet heads): ${Object.entries(params).map(([k, v]) => `${k} ${(v / 1e6).toFixed(2)} M`).join(", ")}.`,
-      "SOPs and energy: SEW-ResNet-18 trained 1 epoch on synthetic 32² images (10 classes), rates from 20 test images; energy = 4.6 pJ × first-layer MACs (and any non-spiking synaptic input) + 0.9 pJ × SOPs (Spikformer recipe, decision §5d-5). R34/R50 and ImageNet-scale SOPs need an ImageNet loader.",
+      "SOPs and energy: SEW-ResNet-18 after one SGD step on 20 synthetic 32² images (10 classes), rates from 20 test images; energy = 4.6 pJ × first-layer MACs (and any non-spiking synaptic input) + 0.9 pJ × SOPs (Spikformer recipe, decision §5d-5). R34/R50 and ImageNet-scale SOPs need an ImageNet loader.",
       UNKNOWN_CELLS,
     ],
   };

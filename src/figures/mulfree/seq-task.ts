@@ -83,7 +83,7 @@ export async function seqTaskData(s: SeqTaskSetting, ctx: Pick<RunContext, "outD
   if (s.data === "synthetic") {
     // Shared by several items (and notebooks running side by side): created whole or not at all.
     root = join(ctx.outDir, "..", "..", "..", `_synthetic-${s.variant}`);
-    await makeDirAtomic(root, (tmp) => generateSyntheticCifar(tmp, s.variant, s.variant === "cifar10" ? { trainPerClass: 20, testPerClass: 5 } : { trainPerClass: 3, testPerClass: 1 }).then(() => undefined));
+    await makeDirAtomic(root, (tmp) => generateSyntheticCifar(tmp, s.variant, s.variant === "cifar10" ? { trainPerClass: 20, testPerClass: 5 } : { trainPerClass: 2, testPerClass: 1 }).then(() => undefined));
   } else {
     root = realDataRoot(s.variant);
   }
