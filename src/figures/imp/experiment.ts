@@ -12,7 +12,7 @@
  *   (the released config keeps 180×240; we resize to 128² so both share the network, noted). T = 16.
  * Static images (ImageNet tables): SEW-ResNet-18/34/50 with IF (hard reset 0, ATan α = 2), T = 4, on
  * synthetic 32² images at the smoke scale (there is no ImageNet loader; small/paper refuse with that reason).
- * Scales as everywhere: smoke = synthetic files, narrow nets, 1–2 epochs; small = real data, ¼ width;
+ * Scales as everywhere: smoke = synthetic files, narrow nets, one epoch; small = real data, ¼ width;
  * paper = the released setting.
  */
 import { existsSync, readFileSync } from "node:fs";
