@@ -37,14 +37,15 @@ function expectClose(a: Float32Array, b: Float32Array, tol: number, what: string
 
 // N even (x is [T, 2, N/2]); sizes cover the packed 64-column blocks, the 8- and 4-column loops and the scalar tail.
 const SIZES: Array<[number, number]> = [[1, 2], [3, 10], [4, 64], [5, 130], [8, 6], [16, 200], [17, 74]];
-const SURROGATES: Surrogate[] = [atan(2), triangle(1), rectangle(1.5), inverseQuadratic(10), atan(2, ">")];
+const SURROGATES: Surrogate[] = [atan(2), sigmoid(4), triangle(1), rectangle(1.5), inverseQuadratic(10), atan(2, ">")];
+/** A surrogate without a `spec` (as a user would write one): no fused kernel can know its g′. */
+const custom: Surrogate = { ...atan(2), name: "custom", spec: undefined };
 
 describe("fused PSN on wasm == op path", () => {
-  it("is available on wasm for the SIMD surrogates only, never on cpu", async () => {
+  it("is available on wasm for every built-in surrogate, not for user-made ones, never on cpu", async () => {
     await useBackend("wasm", { log: false });
     for (const sg of SURROGATES) expect(psnFusedAvailable(sg), sg.name).toBe(true);
-    expect(psnFusedAvailable(sigmoid(4))).toBe(false);
-    expect(psnFusedAvailable({ name: "mine", tie: ">=", spike: (x) => x, grad: (x) => x })).toBe(false);
+    expect(psnFusedAvailable(custom)).toBe(false);
     await useBackend("cpu", { log: false });
     expect(psnFusedAvailable(atan(2))).toBe(false);
     await useBackend(startBackend, { log: false });
@@ -73,7 +74,7 @@ describe("fused PSN on wasm == op path", () => {
     for (let k = 1; k < 4; k++) expectClose(res.wasm![k]!, res.cpu![k]!, 1e-6, `gradient ${k}`);
   });
 
-  it("is one forward and one backward kernel, leaks nothing, and `fused: false` or sigmoid take the op path", async () => {
+  it("is one forward and one backward kernel, leaks nothing, and `fused: false` or a user-made surrogate take the op path", async () => {
     await useBackend("wasm", { log: false });
     const x = tf.randomNormal([8, 100], 0, 1, "float32", 1), w = tf.randomNormal([8, 8], 0, 0.3, "float32", 2) as tf.Tensor2D;
     const b = tf.fill([8, 1], -0.5) as tf.Tensor2D;
@@ -86,7 +87,7 @@ describe("fused PSN on wasm == op path", () => {
     expect(fused.filter((k) => k === PSN_KERNEL)).toHaveLength(1);
     expect(fused.filter((k) => k === PSN_GRAD_KERNEL)).toHaveLength(1);
     expect(fused).not.toContain("BatchMatMul");
-    for (const ops of [await names(() => step({ fused: false })), await names(() => step(undefined, sigmoid(4)))]) {
+    for (const ops of [await names(() => step({ fused: false })), await names(() => step(undefined, custom))]) {
       expect(ops).not.toContain(PSN_KERNEL);
       expect(ops).toContain("BatchMatMul");
     }

@@ -39,7 +39,7 @@ class Heap {
 }
 
 const CHARGES: ChargeKind[] = ["if", "lif-decay", "lif-decay-vr", "lif-nodecay", "lif-nodecay-vr", "legacy"];
-const SIMD_SG: Array<[string, number]> = [["atan", 2], ["triangle", 1], ["rectangle", 1.5], ["inverseQuadratic", 10]];
+const SIMD_SG: Array<[string, number]> = [["atan", 2], ["sigmoid", 4], ["triangle", 1], ["rectangle", 1.5], ["inverseQuadratic", 10]];
 const GRADS: GradInputs[] = [
   { gS: true, gV: false, gH: false }, { gS: false, gV: true, gH: false }, { gS: false, gV: false, gH: true },
   { gS: true, gV: true, gH: false }, { gS: true, gV: true, gH: true },
@@ -105,11 +105,32 @@ describe.skipIf(!simdSupported())("SIMD cores == JS cores", () => {
     expect(worst).toBeLessThan(1e-6);
   });
 
-  it("sigmoid has no SIMD form (exp): the backward stays on the JS core", () => {
-    const a = attrs(2, 5, "lif-decay", 0, false, ">=", ["sigmoid", 4]);
-    expect(seqSimdSupports(a)).toBe(false);
-    expect(seqSimdBackward(new WebAssembly.Memory({ initial: 1 }), a, GRADS[0]!)).toBeNull();
-    expect(seqSimdForward(new WebAssembly.Memory({ initial: 1 }), a)).not.toBeNull(); // the forward does not use the surrogate
+  it("sigmoid σ′ (float32 exp polynomial) within float32 rounding of the float64 formula, from 0 to the far tails", () => {
+    // T = 1, IF, soft reset with detach (ψ = 1), loss on S only: gX = β·gS·σ′(H − V_th) = σ′(x − 0.9).
+    const d = Float32Array.from([0, 1e-30, -1e-30, 1e-7, 0.01, -0.01, 0.1, 0.5, -0.5, 1, -1, 2, 3.7, -3.7, 5, 8, -8, 11.2, -11.2, 15, 20, -20, 21.7, 30, -100, 1e4, -1e4]);
+    const N = d.length;
+    for (const alpha of [1, 4, 10]) {
+      const a = attrs(1, N, "if", null, true, ">=", ["sigmoid", alpha]);
+      const h = Float32Array.from(d, (v) => Math.fround(v + 0.9));
+      const heap = shared.reset();
+      const ph = heap.put(h), pgS = heap.put(new Float32Array(N).fill(1)), pgX = heap.alloc(N), pgV0 = heap.alloc(N);
+      seqSimdBackward(heap.memory, a, GRADS[0]!)!(ph, pgS, 0, 0, pgX, pgV0, 1, N);
+      const got = heap.get(pgX, N);
+      h.forEach((hv, i) => {
+        // σ′ = α·s·(1 − s) = α·e/(1 + e)², e = exp(−|x|), in float64 (s·(1 − s) itself cancels in the tails).
+        const x = alpha * Math.fround(hv - Math.fround(0.9)), e = Math.exp(-Math.abs(x)), want = alpha * e / ((1 + e) * (1 + e));
+        // Relative error budget: the float32 product −α·|d| is rounded (|x|·2⁻²⁴ relative in exp(·)) plus a few
+        // ulps for expf and the final ÷ — the same budget as any float32 evaluation (TF.js's op path included).
+        const err = Math.abs(got[i]! - want), budget = (8 + Math.abs(x)) * 2 ** -24;
+        expect(err <= budget * want || (want < 1e-30 && Math.abs(got[i]!) < 1e-30), `α=${alpha} d=${d[i]}: ${got[i]} vs ${want}`).toBe(true);
+        if (Math.abs(x) < 4) expect(err, `α=${alpha} d=${d[i]}`).toBeLessThanOrEqual(1e-6 * want);
+      });
+    }
+  });
+
+  it("every surrogate has a SIMD form; the forward does not depend on it", () => {
+    for (const sg of SIMD_SG) expect(seqSimdSupports(attrs(2, 5, "lif-decay", 0, false, ">=", sg)), sg[0]).toBe(true);
+    expect(seqSimdForward(new WebAssembly.Memory({ initial: 1 }), attrs(2, 5, "lif-decay", 0, false, ">=", ["sigmoid", 4]))).not.toBeNull();
   });
 });
 
@@ -168,7 +189,7 @@ const netCases: Array<[string, SeqNeuronConfig]> = [
   ["IF soft detach triangle > (SIMD backward)", ifConfig({ vReset: null, detachReset: true, surrogate: triangle(1) })],
   ["LIF soft rectangle (SIMD backward)", lifConfig({ vReset: null, surrogate: rectangle(1) })],
   ["LIF vr=-0.3 inverseQuadratic (SIMD backward)", lifConfig({ vReset: -0.3, decayInput: false, surrogate: inverseQuadratic(10) })],
-  ["LIF hard sigmoid (JS backward)", lifConfig({ surrogate: sigmoid(4) as Surrogate })],
+  ["LIF hard sigmoid (SIMD backward, float32 exp)", lifConfig({ surrogate: sigmoid(4) as Surrogate })],
 ];
 
 describe("fused op on wasm: spike / V / H tape nodes", () => {

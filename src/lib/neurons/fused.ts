@@ -13,8 +13,8 @@
  *   backend's heap, by byte offset — no copies, ~1 ms each way. The typed-array JS cores
  *   (`kernels/seq-neuron.ts`) took ~15–25 ms each way: float64 arithmetic with a `Math.fround` per op,
  *   a data-dependent branch per spike and three float32 stores per element. The JS cores remain for
- *   the cpu backend, for the sigmoid surrogate's backward (exp has no wasm SIMD form) and where the
- *   heap cannot be imported (threaded wasm with a shared memory).
+ *   the cpu backend and where the heap cannot be imported (threaded wasm with a shared memory) or
+ *   the engine lacks wasm SIMD.
  * - Autodiff goes through three single-output `tf.customGrad` nodes (spikes, V, H; `fusedOutputs`),
  *   so an output that does not reach the loss costs nothing in the backward pass (a three-output
  *   node made TF.js build two [T, N] zero gradients in JS and copy them in, every step).
@@ -347,7 +347,7 @@ function registerPsnKernels(): void {
 
 /**
  * Whether {@link psnFused} can run: the wasm backend with its heap importable, wasm SIMD, and a
- * surrogate with a SIMD form (atan, triangle, rectangle, inverse quadratic; not sigmoid, not user-made).
+ * built-in surrogate (one with a `spec`; user-made ones have no g′ the kernel could evaluate).
  */
 export function psnFusedAvailable(surrogate: Surrogate): boolean {
   const spec = surrogate.spec;

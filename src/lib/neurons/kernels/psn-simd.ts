@@ -161,7 +161,7 @@ function ghFn(a: PsnSimdAttrs): Fn {
     const at = (base: number): Code => [...I.get(base), ...I.get(o), ...I.i32Add];
     return [
       at(H), L.load, I.set(h),
-      at(GS), L.load, ...surrogateDerivative(L, a.sgKind, a.sgParam, h), L.mul, I.set(g),
+      at(GS), L.load, ...surrogateDerivative(fn, L, a.sgKind, a.sgParam, h), L.mul, I.set(g),
       at(GH), I.get(g), L.store,
       I.get(acc), I.get(g), L.add, I.set(acc),
     ];

@@ -19,13 +19,14 @@
  *   (zeroed by the caller); the t = 0 row stores α·g_H[0] there, which is ∂L/∂V0.
  *
  * Surrogates: atan, triangle, rectangle and inverse-quadratic are rational or piecewise linear and
- * vectorise exactly; sigmoid needs exp, which wasm lacks, so it stays on the JS core.
+ * vectorise directly; sigmoid needs exp, which wasm lacks, so it is evaluated with Cephes' float32
+ * `expf` polynomial (`expCode`, ~1 ulp — as close to exp as TF.js's own float32 sigmoid kernels).
  */
 import type { SeqKernelAttrs } from "./seq-neuron.js";
 import { assemble, cached, Fn, I, instantiate, SCALAR, simdSupported, stepLoop, VEC, type Code, type Lanes } from "./wasm-simd.js";
 
 /** Surrogates the SIMD kernels implement. */
-const SIMD_SURROGATES = new Set(["atan", "triangle", "rectangle", "inverseQuadratic"]);
+const SIMD_SURROGATES = new Set(["atan", "sigmoid", "triangle", "rectangle", "inverseQuadratic"]);
 
 /** Which upstream gradients the backward receives. */
 export interface GradInputs {
@@ -64,11 +65,17 @@ function charge(L: Lanes, a: SeqKernelAttrs, vp: number, x: number): Code[] {
 
 /**
  * Surrogate derivative g′(d) of the local `d`, in float32 (the formulas of `seqNeuronBackward` and
- * `surrogate.ts`). Also used by the PSN kernels.
+ * `surrogate.ts`); `fn` provides scratch locals. Also used by the PSN kernels.
  */
-export function surrogateDerivative(L: Lanes, kind: string, p: number, d: number): Code[] {
+export function surrogateDerivative(fn: Fn, L: Lanes, kind: string, p: number, d: number): Code[] {
   const D = I.get(d), c = (v: number) => L.const(v);
   switch (kind) {
+    case "sigmoid": {
+      // α·s·(1 − s), s = sigmoid(α·d), is even in d and equals α·e/(1 + e)² with e = exp(−α·|d|) ∈ (0, 1]:
+      // no overflow and no cancellation (1 − s rounds to 0 in float32 once s > 1 − 2⁻²⁴).
+      const e = fn.local(L.vt);
+      return [...expCode(fn, L, [c(f(-p)), D, L.abs, L.mul], e), c(f(p)), I.get(e), L.mul, c(1), I.get(e), L.add, c(1), I.get(e), L.add, L.mul, L.div];
+    }
     case "atan": { // α/2 / (1 + (π/2·α·d)²)
       const k = f((Math.PI / 2) * p);
       return [c(f(p / 2)), c(1), c(k), D, L.mul, c(k), D, L.mul, L.mul, L.add, L.div];
@@ -89,8 +96,29 @@ export function simdSurrogate(kind: string): boolean {
   return SIMD_SURROGATES.has(kind);
 }
 
-function surrogate(L: Lanes, a: SeqKernelAttrs, d: number): Code[] {
-  return surrogateDerivative(L, a.sgKind, a.sgParam, d);
+/**
+ * e = exp(y) into local `e`, y given as code: Cephes' `expf` in float32 lanes (max error ~1 ulp):
+ * n = round(y·log₂e), r = (y − n·C1) − n·C2 (C1 + C2 = ln 2, C1 exact in 9 bits),
+ * exp(r) = 1 + r + r²·P(r) (degree-5 minimax P), times 2ⁿ built from the exponent bits. y is first
+ * clamped to [−87, 88], where 2ⁿ is a normal float (exp(−87) ≈ 1.6e−38 stands for anything smaller,
+ * which moves the sigmoid's σ′ by < 1e−37).
+ */
+function expCode(fn: Fn, L: Lanes, y: Code[], e: number): Code[] {
+  const yv = fn.local(L.vt), n = fn.local(L.vt), r = fn.local(L.vt), c = (v: number) => L.const(v);
+  const P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map(f);
+  const poly: Code[] = [c(P[0]!)];
+  for (const k of P.slice(1)) poly.push(I.get(r), L.mul, c(k), L.add);
+  return [
+    ...y, c(88), L.min, c(-87), L.max, I.set(yv),
+    I.get(yv), c(f(Math.LOG2E)), L.mul, L.nearest, I.set(n),
+    I.get(yv), I.get(n), c(0.693359375), L.mul, L.sub, I.get(n), c(f(-2.12194440e-4)), L.mul, L.sub, I.set(r),
+    ...poly, I.get(r), I.get(r), L.mul, L.mul, I.get(r), L.add, c(1), L.add,
+    I.get(n), L.pow2, L.mul, I.set(e),
+  ];
+}
+
+function surrogate(fn: Fn, L: Lanes, a: SeqKernelAttrs, d: number): Code[] {
+  return surrogateDerivative(fn, L, a.sgKind, a.sgParam, d);
 }
 
 function forwardFn(a: SeqKernelAttrs): Fn {
@@ -139,7 +167,7 @@ function backwardFn(a: SeqKernelAttrs, g: GradInputs): Fn {
     const at = (base: number): Code => [...I.get(base), ...I.get(o), ...I.i32Add];
     const code: Code[] = [at(H), L.load, I.tee(h), L.const(th), L.sub, I.set(d)];
     if (needS) code.push(I.get(d), L.const(0), a.tie === ">=" ? L.ge : L.gt, L.mask01, I.set(s));
-    if (needSp) code.push(...surrogate(L, a, d), I.set(sp));
+    if (needSp) code.push(...surrogate(fn, L, a, d), I.set(sp));
     // g_V = gV[t] + α·carry
     code.push(L.const(alpha), at(carry), L.load, L.mul);
     if (g.gV) code.push(at(GV), L.load, L.add);

@@ -80,7 +80,8 @@ export const I = {
   f32Load: [0x2a, ...MEMARG], f32Store: [0x38, ...MEMARG],
   f32Abs: [0x8b], f32Neg: [0x8c], f32Add: [0x92], f32Sub: [0x93], f32Mul: [0x94], f32Div: [0x95], f32Min: [0x96], f32Max: [0x97],
   f32Eq: [0x5b], f32Lt: [0x5d], f32Gt: [0x5e], f32Le: [0x5f], f32Ge: [0x60],
-  f32ConvertI32U: [0xb3],
+  f32ConvertI32U: [0xb3], f32Nearest: [0x90], f32ReinterpretI32: [0xbe],
+  i32TruncSatF32S: [0xfc, 0x00],
   v128Load: simd(0x00, ...MEMARG), v128Store: simd(0x0b, ...MEMARG),
   v128Load32Splat: simd(0x09, 0x02, 0x00),
   /** Loads and stores at `address + offset` (offset a non-negative byte constant). */
@@ -94,6 +95,8 @@ export const I = {
   f32x4ExtractLane: (lane: number) => simd(0x1f, lane),
   f32x4Eq: simd(0x41), f32x4Lt: simd(0x43), f32x4Gt: simd(0x44), f32x4Le: simd(0x45), f32x4Ge: simd(0x46),
   v128And: simd(0x4e), v128Or: simd(0x50), v128Bitselect: simd(0x52),
+  f32x4Nearest: simd(0x6a),
+  i32x4Splat: simd(0x11), i32x4Shl: simd(0xab), i32x4Add: simd(0xae), i32x4TruncSatF32x4S: simd(0xf8),
   f32x4Abs: simd(0xe0), f32x4Neg: simd(0xe1), f32x4Add: simd(0xe4), f32x4Sub: simd(0xe5), f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7), f32x4Min: simd(0xe8), f32x4Max: simd(0xe9),
 } as const;
@@ -179,7 +182,11 @@ export interface Lanes {
   splatAt(offset: number): number[];
   const(c: number): number[];
   add: readonly number[]; sub: readonly number[]; mul: readonly number[]; div: readonly number[];
-  abs: readonly number[]; max: readonly number[];
+  abs: readonly number[]; max: readonly number[]; min: readonly number[];
+  /** Round to nearest integer (ties to even). */
+  nearest: readonly number[];
+  /** Stack: n (an integral float in [−126, 127]) → 2ⁿ, built from the exponent bits. */
+  pow2: readonly number[];
   ge: readonly number[]; gt: readonly number[]; lt: readonly number[];
   /** Stack: a, b, mask → mask ? a : b. */
   select: readonly number[];
@@ -192,7 +199,9 @@ export const VEC: Lanes = {
   load: I.v128Load, store: I.v128Store,
   loadAt: I.v128LoadAt, storeAt: I.v128StoreAt, splatAt: I.v128Load32SplatAt,
   const: (c) => I.v128Const([c, c, c, c]),
-  add: I.f32x4Add, sub: I.f32x4Sub, mul: I.f32x4Mul, div: I.f32x4Div, abs: I.f32x4Abs, max: I.f32x4Max,
+  add: I.f32x4Add, sub: I.f32x4Sub, mul: I.f32x4Mul, div: I.f32x4Div, abs: I.f32x4Abs, max: I.f32x4Max, min: I.f32x4Min,
+  nearest: I.f32x4Nearest,
+  pow2: [...I.i32x4TruncSatF32x4S, ...I.i32(127), ...I.i32x4Splat, ...I.i32x4Add, ...I.i32(23), ...I.i32x4Shl],
   ge: I.f32x4Ge, gt: I.f32x4Gt, lt: I.f32x4Lt,
   select: I.v128Bitselect,
   mask01: [...I.v128Const([1, 1, 1, 1]), ...I.v128And],
@@ -203,7 +212,9 @@ export const SCALAR: Lanes = {
   load: I.f32Load, store: I.f32Store,
   loadAt: I.f32LoadAt, storeAt: I.f32StoreAt, splatAt: I.f32LoadAt,
   const: (c) => I.f32(c),
-  add: I.f32Add, sub: I.f32Sub, mul: I.f32Mul, div: I.f32Div, abs: I.f32Abs, max: I.f32Max,
+  add: I.f32Add, sub: I.f32Sub, mul: I.f32Mul, div: I.f32Div, abs: I.f32Abs, max: I.f32Max, min: I.f32Min,
+  nearest: I.f32Nearest,
+  pow2: [...I.i32TruncSatF32S, ...I.i32(127), ...I.i32Add, ...I.i32(23), ...I.i32Shl, ...I.f32ReinterpretI32],
   ge: I.f32Ge, gt: I.f32Gt, lt: I.f32Lt,
   select: I.select,
   mask01: I.f32ConvertI32U,
