@@ -8,9 +8,10 @@
  * in between, as SpikingJelly does), and the MSE to a random target. Both arms use the fused multi-step IF
  * kernels (the library default) and differentiate with respect to x, plus the IMP in the IMP arm.
  *
- * Timing: one warm-up, then `repeats` runs alternating the two arms (so drift on a shared machine hits both);
- * each run records forward (graph + loss read back) and backward (gradients read back) separately; the
- * backends here run ops synchronously, so the split is exact. Per cell we report medians; the claim value
+ * Timing: one warm-up per arm, then pairs of runs alternating the two arms (so drift on a shared machine hits
+ * both) until each arm has run a time budget (see {@link GRID}); each run records forward (graph + loss read
+ * back) and backward (one gradient element read back) separately; the backends here run ops synchronously,
+ * so the split is exact. Per cell we report medians; the claim value
  * is the median over the grid of the per-cell ratio T(with IMP) / T(without), forward + backward.
  * The paper timed only the backward pass on a GPU (CUDA events, divided by 10); backward-only ratios are
  * reported beside the claim.
@@ -30,7 +31,7 @@ export const CALLS = 10;
 /**
  * Grid and repeat rule per scale: alternating pairs of runs until each arm has run `minSeconds` in total, with
  * at least `minRepeats` and at most `maxRepeats` pairs — cheap cells get many repeats (they are dispatch-bound
- * and noisy), the 2^20 × 32 cell (tens of seconds a run) gets `minRepeats`.
+ * and noisy), the largest cells (seconds a run) get `minRepeats`.
  */
 export const GRID: Record<Scale, { logNs: number[]; Ts: number[]; minRepeats: number; maxRepeats: number; minSeconds: number }> = {
   smoke: { logNs: [8, 12, 14], Ts: [2, 8, 32], minRepeats: 5, maxRepeats: 60, minSeconds: 0.3 },
@@ -152,17 +153,18 @@ export function measureCell(logN: number, T: number, rule: RepeatRule, seed = 0)
 }
 
 /**
- * Largest T·N the wasm backend holds: the 10-call graph keeps ≈ 0.5 KiB of tensors per element of x until the
- * backward pass (wasm's Identity copies every tensor the tape saves), so 2^23 elements pass wasm's 4 GiB heap
- * (measured: 2^22 runs, 2^23 aborts). Other backends run every cell.
+ * Largest T·N the wasm backend holds: the 10-call graph keeps a few hundred bytes of tensors per element of x
+ * until the backward pass (every call's S, V, H and the tape's saved copies), and wasm's heap is at most 4 GiB
+ * (measured with this library: 2^23 elements run, 2^24 abort). Other backends try every cell; a failure
+ * there is caught and reported.
  */
-export const WASM_MAX_ELEMENTS = 2 ** 22;
+export const WASM_MAX_ELEMENTS = 2 ** 23;
 
 /** Why a cell cannot run on the current backend, or null. */
 export function cellTooLarge(logN: number, T: number, backend = tf.getBackend()): string | null {
   const elements = T * 2 ** logN;
   if (backend !== "wasm" || elements <= WASM_MAX_ELEMENTS) return null;
-  return `T·N = 2^${Math.log2(elements)} elements would need ≈ ${((elements * 512) / 2 ** 30).toFixed(0)} GiB of tensors for the 10-call graph, more than wasm's 4 GiB heap`;
+  return `T·N = 2^${Math.log2(elements)} elements: the 10-call graph's tensors exceed the wasm heap (2^${Math.log2(WASM_MAX_ELEMENTS)} elements is the largest cell that runs)`;
 }
 
 /**
@@ -239,7 +241,7 @@ export async function run(ctx: RunContext): Promise<ItemResult> {
       `Per cell: one warm-up run per arm (plus one discarded warm-up cell for the process), then alternating pairs of runs until each arm has run ${g.minSeconds} s (at least ${g.minRepeats}, at most ${g.maxRepeats} pairs; repeats per cell in the data); medians. Small-N cells take milliseconds and are dominated by op dispatch, so their ratios are the noisiest.`,
       "Claim value = median over the grid of the per-cell ratio T(with IMP)/T(without IMP), forward + backward (decision 'IMP figures 4, 5, 6, 8' in docs/DECISIONS.md). The backward-only median is in the claim's note; the paper timed only the backward pass on a GPU (cupy kernels), so only 'almost no difference' (ratio ≈ 1) is expected to carry over.",
       "Both arms run spikelab's fused IF kernels (one op per [T, N] sequence and one for its gradient); the IMP arm differs only in V₀ being a learnable [1, N] tensor whose gradient ∂L/∂V₀ the same backward kernel returns.",
-      ...(skipped.length ? [`Cells not measured on this backend (${tf.getBackend()}): ${skipped.join("; ")}. The claim's median is over the measured cells; a backend with more memory (node, node-gpu) covers them.`] : []),
+      ...(skipped.length ? [`Cells not measured on this backend (${tf.getBackend()}): ${skipped.join("; ")}. The claim's median is over the measured cells; a backend without wasm's heap limit may cover them.`] : []),
     ],
   };
 }

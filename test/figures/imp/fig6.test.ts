@@ -99,10 +99,10 @@ describe("IMP Fig. 6 timing module", () => {
   });
 
   it("cells beyond the wasm heap are refused up front with a reason; other backends run every cell", () => {
-    expect(cellTooLarge(20, 4, "wasm")).toBeNull(); // 2^22 elements: measured to fit
-    expect(cellTooLarge(20, 8, "wasm")).toMatch(/2\^23 elements.*wasm/);
+    expect(cellTooLarge(20, 8, "wasm")).toBeNull(); // 2^23 elements: measured to fit
+    expect(cellTooLarge(20, 16, "wasm")).toMatch(/2\^24 elements.*wasm heap/);
     expect(cellTooLarge(20, 32, "cpu")).toBeNull();
-    expect(WASM_MAX_ELEMENTS).toBe(2 ** 22);
+    expect(WASM_MAX_ELEMENTS).toBe(2 ** 23);
     for (const logN of GRID.smoke.logNs) for (const T of GRID.smoke.Ts) expect(cellTooLarge(logN, T, "wasm")).toBeNull();
   });
 });
