@@ -49,8 +49,8 @@ interface WasmLike {
   typedArrayFromHeap(t: TensorInfo): Float32Array;
   /** Byte offset of a tensor's data in the wasm heap (a public method of `BackendWasm`). */
   getMemoryOffset(dataId: object): number;
-  /** The Emscripten module; `asm.memory` is the heap's `WebAssembly.Memory`. */
-  wasm?: { asm?: { memory?: unknown } };
+  /** The Emscripten module; `asm.memory` (newer Emscripten: `wasmExports.memory`) is the heap's `WebAssembly.Memory`. */
+  wasm?: { asm?: { memory?: unknown }; wasmExports?: { memory?: unknown }; wasmMemory?: unknown };
 }
 interface CpuLike {
   readSync(dataId: object): Float32Array;
@@ -63,7 +63,7 @@ interface CpuLike {
  */
 export function wasmHeapMemory(backend: unknown): WebAssembly.Memory | null {
   const b = backend as WasmLike;
-  const m = b.wasm?.asm?.memory;
+  const m = b.wasm?.asm?.memory ?? b.wasm?.wasmExports?.memory ?? b.wasm?.wasmMemory;
   if (typeof WebAssembly !== "object" || !(m instanceof WebAssembly.Memory)) return null;
   if (typeof SharedArrayBuffer !== "undefined" && m.buffer instanceof SharedArrayBuffer) return null;
   if (typeof b.getMemoryOffset !== "function") return null;

@@ -17,10 +17,10 @@
  * - `"raw"`: the address fields as stored.
  */
 import { writeFileAtomic } from "../../util/fs.js";
-import { EventBuilder, type Events } from "../events.js";
+import type { Events } from "../events.js";
 import { EventFileError } from "../errors.js";
 import {
-  Carry, decodeBytes, readFileEvents, streamFile, type DecoderBaseOptions, type EventDecoder,
+  BlockDecoder, decodeBytes, readFileEvents, streamFile, type DecoderBaseOptions, type EventColumns,
 } from "./stream.js";
 
 export type Aedat2Orientation = "spikingjelly" | "raw" | "events-tfds";
@@ -44,50 +44,44 @@ function checkOrientation(o: string, who: string): Aedat2Orientation {
 }
 
 /** Incremental AEDAT 2.0 decoder (see module doc). */
-export class Aedat2Decoder implements EventDecoder {
-  private readonly file: string;
+export class Aedat2Decoder extends BlockDecoder {
   private readonly mode: 0 | 1 | 2;
-  private readonly carry = new Carry();
-  private readonly out = new EventBuilder(4096);
   private inHeader = true;
   private firstLine = true;
 
   constructor(opts: Aedat2Options = {}) {
-    this.file = opts.file ?? "<bytes>";
+    super(opts);
     const o = checkOrientation(opts.orientation ?? "spikingjelly", "Aedat2Decoder");
     this.mode = o === "spikingjelly" ? 0 : o === "raw" ? 1 : 2;
   }
 
-  push(chunk: Uint8Array): Events {
-    const buf = this.carry.join(chunk);
-    const base = this.carry.base;
+  consume(buf: Uint8Array, base: number): number {
     let pos = 0;
     if (this.inHeader) pos = this.scanHeader(buf, base);
     if (!this.inHeader) pos = this.decode(buf, pos, base);
-    this.carry.keep(buf, pos);
-    return this.out.take();
+    return pos;
   }
 
-  end(): Events {
+  /** 8-byte records once the header is done: in place, each record decoded into its own `t` slot. */
+  protected override inPlaceLayout(): { minBytes: number; alignAt: number } | "later" {
+    return this.inHeader ? "later" : { minBytes: 8, alignAt: -1 };
+  }
+
+  finish(rest: Uint8Array, base: number): void {
+    let pos = 0;
     if (this.inHeader) {
       // a last line without '\n': SJ's readline() returns it; it is header iff it passes the same test
-      const base = this.carry.base;
-      const buf = this.carry.join(new Uint8Array(0));
       let text: string | null;
-      try { text = utf8.decode(buf); } catch { text = null; }
-      if (buf.length === 0 || (text !== null && text.trim().startsWith("#"))) {
-        this.carry.keep(buf, buf.length);
-        return this.out.take();
-      }
+      try { text = utf8.decode(rest); } catch { text = null; }
+      if (rest.length === 0 || (text !== null && text.trim().startsWith("#"))) return;
       this.inHeader = false;
-      this.carry.keep(buf, this.decode(buf, 0, base));
+      pos = this.decode(rest, 0, base);
     }
-    if (this.carry.pending > 0) {
-      throw new EventFileError(this.file, this.carry.base,
+    if (rest.length > pos) {
+      throw new EventFileError(this.file, base + pos,
         "a complete 8-byte event (big-endian int32 address + int32 timestamp; truncated file)",
-        `${this.carry.pending} trailing bytes`);
+        `${rest.length - pos} trailing bytes`);
     }
-    return this.out.take();
   }
 
   /** Consume header lines; returns the position of the first data byte (or of an incomplete line). */
@@ -114,31 +108,62 @@ export class Aedat2Decoder implements EventDecoder {
     return pos;
   }
 
+  /** Decode the whole 8-byte records from `buf[pos]` on; returns the position after the last one. */
   private decode(buf: Uint8Array, pos: number, base: number): number {
-    void base;
     const n = Math.floor((buf.length - pos) / 8);
     if (n === 0) return pos;
-    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    const b = this.out;
-    b.reserve(n);
-    const { t, x, y, p } = b;
-    let k = b.n;
-    let o = pos;
-    const mode = this.mode;
-    for (let i = 0; i < n; i++, o += 8) {
-      const a = dv.getUint32(o, false);
-      const xr = (a & 0xfe) >>> 1;
-      const yr = (a & 0x7f00) >>> 8;
-      const pr = a & 1;
-      if (mode === 0) { x[k] = 127 - yr; y[k] = 127 - xr; p[k] = 1 - pr; }
-      else if (mode === 1) { x[k] = xr; y[k] = yr; p[k] = pr; }
-      else { x[k] = 127 - xr; y[k] = yr; p[k] = 1 - pr; }
-      t[k] = dv.getUint32(o + 4, false);
-      k++;
-    }
-    b.n = k;
-    return o;
+    this.room(n * 8, base + pos, 8);
+    // One loop per orientation, each reading only the bytes it needs: of the big-endian address
+    // (b0 b1 b2 b3) the DVS128 fields live in b2 (y_raw = b2 & 0x7F) and b3 (x_raw = b3 >> 1, p_raw = b3 & 1),
+    // and the big-endian timestamp is b4·2^24 + (b5 << 16 | b6 << 8 | b7). Byte loads need no alignment and
+    // no byte swap, and measured as fast as aligned Uint32Array loads; `127 − v` is `v ^ 0x7F` for 7-bit v.
+    if (this.mode === 0) decodeSpikingJelly(buf, pos, n, this.out);
+    else if (this.mode === 1) decodeRaw(buf, pos, n, this.out);
+    else decodeEventsTfds(buf, pos, n, this.out);
+    return pos + n * 8;
   }
+}
+
+/** SJ orientation: `x = 127 − y_raw, y = 127 − x_raw, p = 1 − p_raw`. */
+function decodeSpikingJelly(u: Uint8Array, pos: number, n: number, out: EventColumns): void {
+  const { t, x, y, p } = out;
+  const k0 = out.n;
+  for (let i = 0, o = pos; i < n; i++, o += 8) {
+    const b2 = u[o + 2]!, b3 = u[o + 3]!;
+    x[k0 + i] = (b2 & 0x7f) ^ 0x7f;
+    y[k0 + i] = (b3 >>> 1) ^ 0x7f;
+    p[k0 + i] = (b3 & 1) ^ 1;
+    t[k0 + i] = u[o + 4]! * 16777216 + ((u[o + 5]! << 16) | (u[o + 6]! << 8) | u[o + 7]!);
+  }
+  out.n = k0 + n;
+}
+
+/** Raw orientation: the address fields as stored. */
+function decodeRaw(u: Uint8Array, pos: number, n: number, out: EventColumns): void {
+  const { t, x, y, p } = out;
+  const k0 = out.n;
+  for (let i = 0, o = pos; i < n; i++, o += 8) {
+    const b2 = u[o + 2]!, b3 = u[o + 3]!;
+    x[k0 + i] = b3 >>> 1;
+    y[k0 + i] = b2 & 0x7f;
+    p[k0 + i] = b3 & 1;
+    t[k0 + i] = u[o + 4]! * 16777216 + ((u[o + 5]! << 16) | (u[o + 6]! << 8) | u[o + 7]!);
+  }
+  out.n = k0 + n;
+}
+
+/** events-tfds orientation: `x = 127 − x_raw, y = y_raw, p = 1 − p_raw`. */
+function decodeEventsTfds(u: Uint8Array, pos: number, n: number, out: EventColumns): void {
+  const { t, x, y, p } = out;
+  const k0 = out.n;
+  for (let i = 0, o = pos; i < n; i++, o += 8) {
+    const b2 = u[o + 2]!, b3 = u[o + 3]!;
+    x[k0 + i] = (b3 >>> 1) ^ 0x7f;
+    y[k0 + i] = b2 & 0x7f;
+    p[k0 + i] = (b3 & 1) ^ 1;
+    t[k0 + i] = u[o + 4]! * 16777216 + ((u[o + 5]! << 16) | (u[o + 6]! << 8) | u[o + 7]!);
+  }
+  out.n = k0 + n;
 }
 
 /** Parse a whole AEDAT 2.0 file held in memory. */

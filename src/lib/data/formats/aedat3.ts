@@ -16,11 +16,11 @@
  * ts32 is read unsigned and OR-ed with the shifted overflow.
  */
 import { writeFileAtomic } from "../../util/fs.js";
-import { EventBuilder, type Events } from "../events.js";
+import type { Events } from "../events.js";
 import { EventFileError } from "../errors.js";
 import {
-  Carry, checkSensor, decodeBytes, describeBytes, readFileEvents, streamFile,
-  type DecoderBaseOptions, type EventDecoder,
+  BlockDecoder, checkSensor, decodeBytes, describeBytes, readFileEvents, streamFile,
+  type DecoderBaseOptions, type EventColumns,
 } from "./stream.js";
 
 /** Size of an AEDAT 3.x event-packet header (libcaer `CAER_EVENT_PACKET_HEADER_SIZE`). */
@@ -45,34 +45,43 @@ function latin1(b: Uint8Array): string {
 }
 
 /** Incremental AEDAT 3.1 decoder (see module doc). */
-export class Aedat3Decoder implements EventDecoder {
-  private readonly file: string;
-  private readonly total: number | undefined;
+export class Aedat3Decoder extends BlockDecoder {
   private readonly width: number;
   private readonly height: number;
-  private readonly carry = new Carry();
-  private readonly out = new EventBuilder(4096);
   private state: "header" | "packet" | "payload" = "header";
   private firstLine = true;
   private pktType = 0;
   private pktStart = 0;
-  private pktEventSize = 0;
   private pktHigh = 0; // overflow << 31 as a number
-  private pktOverflowOdd = false;
+  private pktMask = -1; // applied to ts32 before adding pktHigh: 0x7FFFFFFF when the overflow is odd (OR, not add)
   private remaining = 0; // payload bytes left in the current packet
+  private nextPacket = 0; // file offset of the next packet header (once the header is done)
+  private scratch: Uint32Array | null = null;
+  /** Whether typed arrays read little-endian here (a field, not the constant, so tests can take the other path). */
+  private readonly littleEndianHost = LITTLE_ENDIAN_HOST;
 
   constructor(opts: Aedat3Options = {}) {
-    this.file = opts.file ?? "<bytes>";
-    this.total = opts.totalBytes;
+    super(opts);
     const s = opts.sensor === undefined ? { width: 128, height: 128 } : opts.sensor;
     this.width = s ? s.width : Infinity;
     this.height = s ? s.height : Infinity;
   }
 
-  push(chunk: Uint8Array): Events {
-    const buf = this.carry.join(chunk);
-    const base = this.carry.base;
-    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  /**
+   * Packet headers are 28 bytes and polarity events 8, so every polarity payload of a packet sequence
+   * sits at the same offset mod 4 as the next packet header: aligning that offset lets
+   * {@link decodePolarity} view the payload as a `Uint32Array` directly.
+   */
+  override alignHint(): number {
+    return this.state === "header" ? -1 : this.nextPacket;
+  }
+
+  /** Packets (28-byte headers, ≥ 1-byte events, 8-byte polarity events) once the header is done. */
+  protected override inPlaceLayout(): { minBytes: number; alignAt: number } | "later" {
+    return this.state === "header" ? "later" : { minBytes: 8, alignAt: this.nextPacket };
+  }
+
+  consume(buf: Uint8Array, base: number): number {
     let pos = 0;
     const len = buf.length;
     for (;;) {
@@ -94,46 +103,44 @@ export class Aedat3Decoder implements EventDecoder {
           }
         }
         pos = nl + 1;
-        if (line === END_CRLF || line === END_LF) this.state = "packet";
+        if (line === END_CRLF || line === END_LF) {
+          this.state = "packet";
+          this.nextPacket = base + pos;
+        }
       } else if (this.state === "packet") {
         if (len - pos < AEDAT3_PACKET_HEADER_BYTES) break;
-        this.readPacketHeader(dv, pos, base + pos);
+        this.readPacketHeader(buf, pos, base + pos);
         pos += AEDAT3_PACKET_HEADER_BYTES;
+      } else if (this.pktType === AEDAT3_POLARITY_TYPE) {
+        const n = Math.min((len - pos) >>> 3, this.remaining / 8);
+        if (n === 0) break;
+        this.decodePolarity(buf, pos, n, base + pos);
+        pos += n * 8;
+        this.remaining -= n * 8;
         if (this.remaining === 0) this.state = "packet";
       } else {
-        if (this.pktType === AEDAT3_POLARITY_TYPE) {
-          const n = Math.min(Math.floor((len - pos) / 8), this.remaining / 8);
-          if (n === 0) break;
-          this.decodePolarity(dv, pos, n, base + pos);
-          pos += n * 8;
-          this.remaining -= n * 8;
-        } else {
-          const k = Math.min(len - pos, this.remaining);
-          if (k === 0) break;
-          pos += k;
-          this.remaining -= k;
-        }
+        const k = Math.min(len - pos, this.remaining);
+        if (k === 0) break;
+        pos += k;
+        this.remaining -= k;
         if (this.remaining === 0) this.state = "packet";
       }
     }
-    this.carry.keep(buf, pos);
-    return this.out.take();
+    return pos;
   }
 
-  end(): Events {
-    const at = this.carry.base;
+  finish(rest: Uint8Array, base: number): void {
     if (this.state === "header") {
-      throw new EventFileError(this.file, at, `the end-of-header line '${END_CRLF.trim()}'`, "end of file");
+      throw new EventFileError(this.file, base, `the end-of-header line '${END_CRLF.trim()}'`, "end of file");
     }
-    if (this.state === "packet" && this.carry.pending > 0) {
-      throw new EventFileError(this.file, at, `a ${AEDAT3_PACKET_HEADER_BYTES}-byte packet header (truncated file)`,
-        `${this.carry.pending} bytes before end of file`);
+    if (this.state === "packet" && rest.length > 0) {
+      throw new EventFileError(this.file, base, `a ${AEDAT3_PACKET_HEADER_BYTES}-byte packet header (truncated file)`,
+        `${rest.length} bytes before end of file`);
     }
     if (this.state === "payload") {
       throw new EventFileError(this.file, this.pktStart,
         `${this.remaining} more payload bytes for the packet starting here (truncated file)`, "end of file");
     }
-    return this.out.take();
   }
 
   private badHeaderLine(buf: Uint8Array, pos: number, base: number): never {
@@ -141,12 +148,13 @@ export class Aedat3Decoder implements EventDecoder {
       `an AEDAT 3.1 header line starting with '#' (the header ends with '${END_CRLF.trim()}')`, describeBytes(buf, pos));
   }
 
-  private readPacketHeader(dv: DataView, o: number, abs: number): void {
-    const type = dv.getUint16(o, true);
-    const size = dv.getInt32(o + 4, true);
-    const overflow = dv.getUint32(o + 12, true);
-    const capacity = dv.getInt32(o + 16, true);
-    const number = dv.getInt32(o + 20, true);
+  private readPacketHeader(buf: Uint8Array, o: number, abs: number): void {
+    const dv = new DataView(buf.buffer, buf.byteOffset + o, AEDAT3_PACKET_HEADER_BYTES);
+    const type = dv.getUint16(0, true);
+    const size = dv.getInt32(4, true);
+    const overflow = dv.getUint32(12, true);
+    const capacity = dv.getInt32(16, true);
+    const number = dv.getInt32(20, true);
     if (size <= 0) throw new EventFileError(this.file, abs + 4, "eventSize > 0 in the packet header", `${size}`);
     if (type === AEDAT3_POLARITY_TYPE && size !== 8) {
       throw new EventFileError(this.file, abs + 4, "eventSize 8 for a polarity packet (type 1)", `${size}`);
@@ -163,47 +171,90 @@ export class Aedat3Decoder implements EventDecoder {
     }
     this.pktType = type;
     this.pktStart = abs;
-    this.pktEventSize = size;
     this.pktHigh = overflow * TWO31;
-    this.pktOverflowOdd = (overflow & 1) === 1;
+    this.pktMask = (overflow & 1) === 1 ? 0x7fffffff : -1;
     this.remaining = payload;
+    this.nextPacket = abs + AEDAT3_PACKET_HEADER_BYTES + payload;
     this.state = payload === 0 ? "packet" : "payload";
   }
 
-  private decodePolarity(dv: DataView, o: number, n: number, abs: number): void {
-    const b = this.out;
-    b.reserve(n);
-    const { t, x, y, p } = b;
-    let k = b.n;
-    const high = this.pktHigh;
-    const odd = this.pktOverflowOdd;
-    const W = this.width, H = this.height;
-    // Read the little-endian (data, timestamp) pairs as a Uint32Array: an aligned view when possible,
-    // else an aligned copy of the payload (about 2x faster than DataView reads on V8).
-    const start = dv.byteOffset + o;
-    const words = !LITTLE_ENDIAN_HOST ? null : start % 4 === 0
-      ? new Uint32Array(dv.buffer, start, 2 * n)
-      : new Uint32Array(new Uint8Array(dv.buffer, start, 8 * n).slice().buffer);
-    for (let i = 0; i < n; i++, o += 8) {
-      const d = words ? words[2 * i]! : dv.getUint32(o, true);
-      const lo = words ? words[2 * i + 1]! : dv.getUint32(o + 4, true);
-      const xi = (d >>> 17) & 0x7fff;
-      const yi = (d >>> 2) & 0x7fff;
-      if (xi >= W || yi >= H) checkSensor(this.file, abs + i * 8, xi, yi, W, H);
-      x[k] = xi;
-      y[k] = yi;
-      p[k] = (d >>> 1) & 1;
-      // ts32 | (overflow << 31): bit 31 of ts32 and bit 0 of overflow coincide (OR, not add)
-      t[k] = odd && lo >= TWO31 ? high + lo - TWO31 : high + lo;
-      k++;
+  /** Decode `n` polarity events at `buf[o]` (file offset `abs`). */
+  private decodePolarity(buf: Uint8Array, o: number, n: number, abs: number): void {
+    // room for every event the rest of this buffer could hold, so the packets after this one in the
+    // same buffer need no reallocation (whole-file mode: for the rest of the file)
+    this.room(buf.length - o, abs, 8);
+    // x and y are 15-bit fields, so a bound above 2^15 never rejects: clamping keeps the compares integer
+    const W = Math.min(this.width, 0x8000), H = Math.min(this.height, 0x8000);
+    const start = buf.byteOffset + o;
+    let bad: number;
+    if (this.littleEndianHost && (start & 3) === 0) {
+      // the (data, timestamp) pairs as little-endian words, straight from the read buffer
+      bad = polarityWords(new Uint32Array(buf.buffer, start, 2 * n), 0, n, this.out, this.pktHigh, this.pktMask, W, H);
+    } else if (this.littleEndianHost) {
+      // misaligned (arbitrary chunks given to push(), or the first read after the text header):
+      // copy cache-sized blocks into an aligned scratch buffer — still about 2× faster than DataView reads
+      const scratch = (this.scratch ??= new Uint32Array(2 * SCRATCH_EVENTS));
+      const bytes = new Uint8Array(scratch.buffer);
+      bad = -1;
+      for (let i = 0; i < n && bad < 0; i += SCRATCH_EVENTS) {
+        const m = Math.min(SCRATCH_EVENTS, n - i);
+        bytes.set(buf.subarray(o + 8 * i, o + 8 * (i + m)));
+        bad = polarityWords(scratch, 0, m, this.out, this.pktHigh, this.pktMask, W, H);
+        if (bad >= 0) bad += i;
+      }
+    } else {
+      bad = polarityDataView(new DataView(buf.buffer, start, 8 * n), n, this.out, this.pktHigh, this.pktMask, W, H);
     }
-    b.n = k;
-    void this.pktEventSize;
+    if (bad >= 0) {
+      const d = new DataView(buf.buffer, start + 8 * bad, 4).getUint32(0, true);
+      checkSensor(this.file, abs + 8 * bad, (d >>> 17) & 0x7fff, (d >>> 2) & 0x7fff, this.width, this.height);
+    }
   }
 }
 
+/** Events per block of the misaligned path (64 KiB). */
+const SCRATCH_EVENTS = 8192;
+
 /** Typed arrays use the host's byte order; AEDAT 3.1 is little-endian. */
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Decode `n` polarity events from little-endian word pairs `w[j0 …]` into `out`; `t = high + (ts32 & mask)`
+ * (see {@link Aedat3Decoder}). Returns -1, or the index of the first event outside `W × H` (nothing
+ * from it on is written).
+ */
+function polarityWords(w: Uint32Array, j0: number, n: number, out: EventColumns, high: number, mask: number, W: number, H: number): number {
+  const { t, x, y, p } = out;
+  const k0 = out.n;
+  for (let i = 0, j = j0; i < n; i++, j += 2) {
+    const d = w[j]!;
+    const xi = d >>> 17, yi = (d >>> 2) & 0x7fff;
+    if (xi >= W || yi >= H) { out.n = k0 + i; return i; }
+    x[k0 + i] = xi;
+    y[k0 + i] = yi;
+    p[k0 + i] = (d >>> 1) & 1;
+    t[k0 + i] = high + ((w[j + 1]! & mask) >>> 0);
+  }
+  out.n = k0 + n;
+  return -1;
+}
+
+/** {@link polarityWords} for big-endian hosts, through explicit little-endian DataView reads. */
+function polarityDataView(dv: DataView, n: number, out: EventColumns, high: number, mask: number, W: number, H: number): number {
+  const { t, x, y, p } = out;
+  const k0 = out.n;
+  for (let i = 0; i < n; i++) {
+    const d = dv.getUint32(8 * i, true);
+    const xi = d >>> 17, yi = (d >>> 2) & 0x7fff;
+    if (xi >= W || yi >= H) { out.n = k0 + i; return i; }
+    x[k0 + i] = xi;
+    y[k0 + i] = yi;
+    p[k0 + i] = (d >>> 1) & 1;
+    t[k0 + i] = high + ((dv.getUint32(8 * i + 4, true) & mask) >>> 0);
+  }
+  out.n = k0 + n;
+  return -1;
+}
 
 /** Parse a whole AEDAT 3.1 file held in memory. */
 export function parseAedat3(bytes: Uint8Array, opts: Aedat3Options = {}): Events {

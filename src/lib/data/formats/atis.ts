@@ -11,10 +11,10 @@
  * (default 240×180 W×H) are rejected with an {@link EventFileError}.
  */
 import { writeFileAtomic } from "../../util/fs.js";
-import { EventBuilder, type Events } from "../events.js";
+import type { Events } from "../events.js";
 import { EventFileError } from "../errors.js";
 import {
-  Carry, checkSensor, decodeBytes, readFileEvents, streamFile, type DecoderBaseOptions, type EventDecoder,
+  BlockDecoder, checkSensor, decodeBytes, readFileEvents, streamFile, type DecoderBaseOptions,
 } from "./stream.js";
 
 export type AtisOverflow = "none" | "tonic";
@@ -36,56 +36,85 @@ function checkOverflow(o: string, who: string): AtisOverflow {
 }
 
 /** Incremental ATIS decoder. */
-export class AtisDecoder implements EventDecoder {
-  private readonly file: string;
+export class AtisDecoder extends BlockDecoder {
   private readonly tonic: boolean;
   private readonly width: number;
   private readonly height: number;
-  private readonly carry = new Carry();
-  private readonly out = new EventBuilder(4096);
   private offsetUs = 0;
 
   constructor(opts: AtisOptions = {}) {
-    this.file = opts.file ?? "<bytes>";
+    super(opts);
     this.tonic = checkOverflow(opts.overflow ?? "none", "AtisDecoder") === "tonic";
     const s = opts.sensor === undefined ? { width: 240, height: 180 } : opts.sensor;
     this.width = s ? s.width : Infinity;
     this.height = s ? s.height : Infinity;
   }
 
-  push(chunk: Uint8Array): Events {
-    const buf = this.carry.join(chunk);
-    const base = this.carry.base;
-    const n = Math.floor(buf.length / ATIS_RECORD_BYTES);
-    const b = this.out;
-    b.reserve(n);
-    const { t, x, y, p } = b;
-    let k = b.n;
-    const W = this.width, H = this.height, tonic = this.tonic;
-    let off = this.offsetUs;
-    let o = 0;
-    for (let i = 0; i < n; i++, o += 5) {
-      const xi = buf[o]!, yi = buf[o + 1]!, b2 = buf[o + 2]!;
-      if (tonic && yi === ATIS_OVERFLOW_Y) { off += ATIS_OVERFLOW_STEP; continue; }
-      if (xi >= W || yi >= H) checkSensor(this.file, base + o, xi, yi, W, H);
+  consume(buf: Uint8Array, base: number): number {
+    const end = buf.length - (buf.length % ATIS_RECORD_BYTES);
+    if (end === 0) return 0;
+    this.room(end, base, ATIS_RECORD_BYTES);
+    // x and y are single bytes, so a bound ≥ 256 never rejects: clamping keeps the loop's compares integer
+    const W = Math.min(this.width, 256), H = Math.min(this.height, 256);
+    // one loop per overflow rule, so the common (SJ parity) loop carries no marker test
+    const bad = this.tonic ? this.decodeTonic(buf, end, W, H) : this.decodePlain(buf, end, W, H);
+    if (bad >= 0) checkSensor(this.file, base + bad, buf[bad]!, buf[bad + 1]!, this.width, this.height);
+    return end;
+  }
+
+  /** 5-byte records from the first byte on: in place, placed at the end of the `t` column. */
+  protected override inPlaceLayout(): { minBytes: number; alignAt: number } {
+    return { minBytes: ATIS_RECORD_BYTES, alignAt: -1 };
+  }
+
+  finish(rest: Uint8Array, base: number): void {
+    if (rest.length > 0) {
+      throw new EventFileError(this.file, base, "a complete 5-byte ATIS record (truncated file)",
+        `${rest.length} trailing bytes`);
+    }
+  }
+
+  /**
+   * Decode the records in `u[0, end)` (SJ parity: every record is an event). Returns -1, or the byte
+   * position of the first record outside `W × H` (nothing from it on is written).
+   */
+  private decodePlain(u: Uint8Array, end: number, W: number, H: number): number {
+    const out = this.out;
+    const { t, x, y, p } = out;
+    let k = out.n;
+    for (let o = 0; o < end; o += 5) {
+      const xi = u[o]!, yi = u[o + 1]!, b2 = u[o + 2]!;
+      if (xi >= W || yi >= H) { out.n = k; return o; }
       x[k] = xi;
       y[k] = yi;
       p[k] = b2 >>> 7;
-      t[k] = (((b2 & 0x7f) << 16) | (buf[o + 3]! << 8) | buf[o + 4]!) + off;
+      t[k] = ((b2 & 0x7f) << 16) | (u[o + 3]! << 8) | u[o + 4]!;
       k++;
     }
-    b.n = k;
-    this.offsetUs = off;
-    this.carry.keep(buf, o);
-    return b.take();
+    out.n = k;
+    return -1;
   }
 
-  end(): Events {
-    if (this.carry.pending > 0) {
-      throw new EventFileError(this.file, this.carry.base, "a complete 5-byte ATIS record (truncated file)",
-        `${this.carry.pending} trailing bytes`);
+  /** As {@link decodePlain} with tonic's rule: `y == 240` records are dropped and add 2^13 µs to later events. */
+  private decodeTonic(u: Uint8Array, end: number, W: number, H: number): number {
+    const out = this.out;
+    const { t, x, y, p } = out;
+    let k = out.n;
+    let off = this.offsetUs;
+    let o = 0;
+    for (; o < end; o += 5) {
+      const xi = u[o]!, yi = u[o + 1]!, b2 = u[o + 2]!;
+      if (yi === ATIS_OVERFLOW_Y) { off += ATIS_OVERFLOW_STEP; continue; }
+      if (xi >= W || yi >= H) break;
+      x[k] = xi;
+      y[k] = yi;
+      p[k] = b2 >>> 7;
+      t[k] = (((b2 & 0x7f) << 16) | (u[o + 3]! << 8) | u[o + 4]!) + off;
+      k++;
     }
-    return this.out.take();
+    out.n = k;
+    this.offsetUs = off;
+    return o < end ? o : -1;
   }
 }
 
