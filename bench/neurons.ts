@@ -3,8 +3,11 @@
  *
  * Grid: T ∈ {2, 4, 8, 16, 32, 64} × N ∈ {2^8, 2^10, …, 2^20} (x `[T, N]`), neurons IF, LIF, legacy LIF,
  * IF + IMP (gradient also to the initial potential, papers.md §3.7 Fig. 6 setting), ParametricLIF
- * (reference path only) and PSN (gradients to x, W and b; "fused" is the wasm SIMD kernel where the
- * backend has it, "reference" the matMul/add/spike op path `psnForwardOps`). Each cell: `warmup` untimed runs, then the median of `repeats` timed runs of
+ * (reference path only), PSN (gradients to x, W and b; "fused" is the wasm SIMD kernel where the
+ * backend has it, "reference" the matMul/add/spike op path `psnForwardOps`), and, reference path only:
+ * MaskedPSN (k = 4, λ = 0.5), SlidingPSN (k = 4, gemm), MPE-PSN (variant A, seeded Bernoulli draws
+ * inside the timed step, gradients to x, θ and κ through the spikes and L_mem) and the mul-free PSN
+ * (k = 4, quantised weights with STE, shift strategy, input `[T, N/64, 64]`). Each cell: `warmup` untimed runs, then the median of `repeats` timed runs of
  * `grad(sum(w·S))` (one forward, one backward), on the current backend. Cells with T·N above
  * `maxElements` are skipped (memory: a fused run holds ~8 [T, N] float32 tensors).
  *
@@ -19,11 +22,24 @@ import { pathToFileURL } from "node:url";
 import { currentBackend, initBackend } from "../src/lib/backend/index.js";
 import { tf } from "../src/lib/backend/tf.js";
 import { ifMultiStep, legacyLifMultiStep, lifMultiStep, plifInitW, plifMultiStep } from "../src/lib/neurons/index.js";
-import { psnForward, psnForwardOps } from "../src/lib/neurons/psn.js";
+import { mpeDraws, mpeEstimate, mpeForward } from "../src/lib/neurons/mpe-psn.js";
+import { mulFreePsnForward } from "../src/lib/neurons/mulfree-psn.js";
+import { maskedWeight, psnForward, psnForwardOps, slidingPsnForward } from "../src/lib/neurons/psn.js";
 import { atan } from "../src/lib/surrogate.js";
 import { writeFileAtomic } from "../src/lib/util/fs.js";
 
-export type BenchNeuron = "IF" | "LIF" | "LegacyLIF" | "IF+IMP" | "PLIF" | "PSN";
+export type BenchNeuron = "IF" | "LIF" | "LegacyLIF" | "IF+IMP" | "PLIF" | "PSN" | "MaskedPSN" | "SlidingPSN" | "MPE-PSN" | "MulFreePSN";
+
+/** Every neuron family of the library, in table order. */
+export const ALL_BENCH_NEURONS: BenchNeuron[] = ["IF", "LIF", "LegacyLIF", "IF+IMP", "PLIF", "PSN", "MaskedPSN", "SlidingPSN", "MPE-PSN", "MulFreePSN"];
+
+/** Families without a fused kernel: only their op-by-op path is timed. */
+const REFERENCE_ONLY = new Set<BenchNeuron>(["PLIF", "MaskedPSN", "SlidingPSN", "MPE-PSN", "MulFreePSN"]);
+
+/** Order of the sliding / mul-free neurons in the grid: k = 4 (or T when T < 4), the papers' small-k setting. */
+const benchOrder = (T: number) => Math.min(T, 4);
+/** Channels of the mul-free neuron's `[T, N/C, C]` input (per-channel weights `[C, k]`). */
+const MULFREE_CHANNELS = 64;
 export type BenchMode = "fused" | "reference";
 
 export interface BenchNeuronsOptions {
@@ -95,6 +111,39 @@ function step(neuron: BenchNeuron, fused: boolean, x: tf.Tensor, w: tf.Tensor, v
         const [gx, gw, gb] = tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => loss(f(xx, ww as tf.Tensor2D, bb as tf.Tensor2D, surrogate)))([x, wT, b]);
         return tf.addN([tf.sum(gx!), tf.sum(gw!), tf.sum(gb!)]);
       }
+      case "MaskedPSN": {
+        const T = x.shape[0]!;
+        const wT = tf.randomUniform([T, T], -1 / Math.sqrt(T), 1 / Math.sqrt(T), "float32", 7) as tf.Tensor2D;
+        const b = tf.fill([T, 1], -1) as tf.Tensor2D;
+        const [gx, gw] = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => loss(psnForwardOps(xx, maskedWeight(ww as tf.Tensor2D, benchOrder(T), 0.5), b, surrogate)))([x, wT]);
+        return tf.add(tf.sum(gx!), tf.sum(gw!));
+      }
+      case "SlidingPSN": {
+        const k = benchOrder(x.shape[0]!);
+        const wk = tf.randomUniform([k], -1 / Math.sqrt(k), 1 / Math.sqrt(k), "float32", 7) as tf.Tensor1D;
+        const [gx, gw] = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => loss(slidingPsnForward(xx, ww as tf.Tensor1D, tf.scalar(-1), surrogate, "gemm")))([x, wk]);
+        return tf.add(tf.sum(gx!), tf.sum(gw!));
+      }
+      case "MPE-PSN": {
+        const T = x.shape[0]!;
+        const draws = mpeDraws(x, 11);
+        const theta = tf.scalar(1), kappa = tf.fill([T], 0.5);
+        const [gx, gt, gk] = tf.grads((xx: tf.Tensor, th: tf.Tensor, ka: tf.Tensor) => {
+          const r = mpeForward(xx, mpeEstimate(xx, draws), th, ka, { surrogate });
+          return tf.add(loss(r.spikes), r.memLoss);
+        })([x, theta, kappa]);
+        return tf.addN([tf.sum(gx!), gt!, tf.sum(gk!)]);
+      }
+      case "MulFreePSN": {
+        const [T, N] = x.shape as [number, number];
+        const C = Math.min(MULFREE_CHANNELS, N);
+        const x3 = tf.reshape(x, [T, N / C, C]);
+        const wc = tf.randomUniform([C, benchOrder(T)], -0.5, 0.5, "float32", 7);
+        const th = tf.ones([C]);
+        const [gx, gw] = tf.grads((xx: tf.Tensor, ww: tf.Tensor) =>
+          loss(tf.reshape(mulFreePsnForward(xx, ww, th, { surrogate, strategy: "shift" }).spikes, [T, N])))([x3, wc]);
+        return tf.add(tf.sum(gx!), tf.sum(gw!));
+      }
     }
   });
 }
@@ -133,7 +182,7 @@ export async function benchNeurons(opts: BenchNeuronsOptions = {}): Promise<Benc
   await initBackend({ log: opts.log ?? true });
   const Ts = opts.Ts ?? FULL_GRID.Ts;
   const Ns = opts.Ns ?? FULL_GRID.Ns;
-  const neurons = opts.neurons ?? ["IF", "LIF", "LegacyLIF", "IF+IMP", "PLIF", "PSN"];
+  const neurons = opts.neurons ?? ALL_BENCH_NEURONS;
   const modes = opts.modes ?? ["fused", "reference"];
   const warmup = opts.warmup ?? 1;
   const repeats = opts.repeats ?? 5;
@@ -156,7 +205,7 @@ export async function benchNeurons(opts: BenchNeuronsOptions = {}): Promise<Benc
       const pw = tf.scalar(plifInitW(2));
       for (const neuron of neurons) {
         for (const mode of modes) {
-          if (neuron === "PLIF" && mode === "fused") continue; // PLIF has no fused kernel
+          if (REFERENCE_ONLY.has(neuron) && mode === "fused") continue; // no fused kernel for these
           const fused = mode === "fused";
           for (let i = 0; i < warmup; i++) { const g = step(neuron, fused, x, w, v0, pw); sync(g); g.dispose(); }
           const times: number[] = [];
