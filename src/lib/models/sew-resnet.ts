@@ -6,6 +6,11 @@
  * time-first `[T, B, H, W, 3]` (static images repeated over T, e.g. with `RepeatT`); the head is
  * global average pooling + Linear(512·expansion, K) per step. Parameter-free connections, so the
  * parameter count equals torchvision's ResNet.
+ *
+ * CIFAR variant (`stem: "cifar"`, the IMP repo's `SEWResNetCifar`, papers.md §3.3): 32² inputs keep their
+ * resolution through a 3×3 stride-1 stem without pooling, so the four stages see 32², 16², 8², 4².
+ * `zeroInitResidual` sets γ = 0 in the last BN of every main branch (Goyal et al. 2017): at init that BN
+ * outputs β = 0, its neuron stays silent, and with ADD each block starts as its shortcut.
  */
 import { tf } from "../backend/tf.js";
 import { Conv2d, Linear } from "../layers/linear.js";
@@ -45,6 +50,12 @@ export interface SewResNetOptions {
   numClasses?: number;
   connect?: SewConnect;
   seed?: number;
+  /** "imagenet" (default): conv 7×7/2 + AvgPool(3, 2, 1); "cifar": conv 3×3/1, no pooling. */
+  stem?: "imagenet" | "cifar";
+  /** Scales every width (64·2^i·f, rounded, at least 1); 1 = the published network. */
+  widthFactor?: number;
+  /** γ = 0 in the last BN of each main branch (the IMP CIFAR configs). Default false. */
+  zeroInitResidual?: boolean;
 }
 
 const LAYERS: Record<18 | 34 | 50, number[]> = { 18: [2, 2, 2, 2], 34: [3, 4, 6, 3], 50: [3, 4, 6, 3] };
@@ -57,15 +68,31 @@ export function sewResNet(o: SewResNetOptions): Named {
   const conv = (cin: number, cout: number, k: number, stride = 1) =>
     new Conv2d(cin, cout, k, { stride, padding: Math.floor(k / 2), bias: false, init: "kaiming-normal", seed: seed++ });
   const sn = (name: string, channels: number) => o.neuron({ name, channels, T: o.T });
-  const children: [string, Module][] = [
-    ["conv1", new Conv2d(3, 64, 7, { stride: 2, padding: 3, bias: false, init: "kaiming-normal", seed: seed++ })],
-    ["bn1", new BatchNorm(64)],
-    ["sn1", sn("sn1", 64)],
-    ["pool", new AvgPool2d(3, 2, 1)],
-  ];
-  let cin = 64;
+  const f = o.widthFactor ?? 1;
+  if (!(f > 0)) throw new Error(`sewResNet: widthFactor must be > 0, got ${o.widthFactor}`);
+  const widthOf = (c: number) => Math.max(1, Math.round(c * f));
+  const cifar = o.stem === "cifar";
+  const stemWidth = widthOf(64);
+  const children: [string, Module][] = cifar
+    ? [
+      ["conv1", conv(3, stemWidth, 3)],
+      ["bn1", new BatchNorm(stemWidth)],
+      ["sn1", sn("sn1", stemWidth)],
+    ]
+    : [
+      ["conv1", new Conv2d(3, stemWidth, 7, { stride: 2, padding: 3, bias: false, init: "kaiming-normal", seed: seed++ })],
+      ["bn1", new BatchNorm(stemWidth)],
+      ["sn1", sn("sn1", stemWidth)],
+      ["pool", new AvgPool2d(3, 2, 1)],
+    ];
+  let cin = stemWidth;
+  const lastBn = (c: number) => {
+    const bn = new BatchNorm(c);
+    if (o.zeroInitResidual) bn.gamma.assign(tf.zeros([c]));
+    return bn;
+  };
   LAYERS[o.depth].forEach((blocks, li) => {
-    const width = 64 * 2 ** li;
+    const width = widthOf(64 * 2 ** li);
     for (let b = 0; b < blocks; b++) {
       const stride = b === 0 && li > 0 ? 2 : 1;
       const name = `layer${li + 1}.${b}`;
@@ -74,11 +101,11 @@ export function sewResNet(o: SewResNetOptions): Named {
         ? [
           ["conv1", conv(cin, width, 1)], ["bn1", new BatchNorm(width)], ["sn1", sn(`${name}.sn1`, width)],
           ["conv2", conv(width, width, 3, stride)], ["bn2", new BatchNorm(width)], ["sn2", sn(`${name}.sn2`, width)],
-          ["conv3", conv(width, cout, 1)], ["bn3", new BatchNorm(cout)], ["sn3", sn(`${name}.sn3`, cout)],
+          ["conv3", conv(width, cout, 1)], ["bn3", lastBn(cout)], ["sn3", sn(`${name}.sn3`, cout)],
         ]
         : [
           ["conv1", conv(cin, width, 3, stride)], ["bn1", new BatchNorm(width)], ["sn1", sn(`${name}.sn1`, width)],
-          ["conv2", conv(width, width, 3)], ["bn2", new BatchNorm(width)], ["sn2", sn(`${name}.sn2`, width)],
+          ["conv2", conv(width, width, 3)], ["bn2", lastBn(width)], ["sn2", sn(`${name}.sn2`, width)],
         ];
       const shortcut = stride !== 1 || cin !== cout
         ? new Named([["0", conv(cin, cout, 1, stride)], ["1", new BatchNorm(cout)], ["sn", sn(`${name}.downsample`, cout)]])
@@ -87,6 +114,11 @@ export function sewResNet(o: SewResNetOptions): Named {
       cin = cout;
     }
   });
-  children.push(["gap", new GlobalAvgPool()], ["fc", new Linear(512 * expansion, o.numClasses ?? 1000, { seed: seed++ })]);
+  children.push(["gap", new GlobalAvgPool()], ["fc", new Linear(cin, o.numClasses ?? 1000, { seed: seed++ })]);
   return new Named(children);
+}
+
+/** SEW-ResNet-18 for 32² images (`SEWResNetCifar` [2, 2, 2, 2], zero-initialised residual, 10 classes by default). */
+export function sewResNetCifar(o: Omit<SewResNetOptions, "depth" | "stem" | "zeroInitResidual">): Named {
+  return sewResNet({ numClasses: 10, ...o, depth: 18, stem: "cifar", zeroInitResidual: true });
 }

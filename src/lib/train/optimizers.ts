@@ -6,6 +6,9 @@
  * Adam (coupled decay):             g ← g + wd·w;  m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;
  *                                   w ← w − lr·m̂/(√v̂ + ε),  m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ).
  * AdamW (decoupled decay):          w ← w − lr·wd·w, then the Adam update without decay.
+ * Lamb (You et al. 2019, as timm):   m, v, m̂, v̂ as Adam;  r = m̂/(√v̂ + ε) + wd·w;
+ *                                   w ← w − lr·q·r,  q = ‖w‖/‖r‖ per tensor (1 if either norm is 0),
+ *                                   q = 1 for tensors without decay unless `alwaysAdapt`.
  *
  * Parameters whose group is in `noDecay` (the papers exclude norm, bias, IMP, TEBN, κ) get wd = 0.
  * All state lives in tensors returned by `state()`, so checkpoints restore an optimiser exactly.
@@ -159,4 +162,55 @@ export class Adam extends BaseOptimizer {
 /** AdamW: Adam with decoupled weight decay (default wd 0.01 as PyTorch). */
 export function adamW(opts: Omit<AdamOptions, "decoupled"> = {}): Adam {
   return new Adam({ weightDecay: 0.01, ...opts, decoupled: true });
+}
+
+export interface LambOptions extends CommonOptions {
+  beta1?: number;
+  beta2?: number;
+  /** Default 1e-6 (timm's Lamb). */
+  eps?: number;
+  /** Apply the trust ratio to tensors without weight decay too (timm `always_adapt`, default false). */
+  alwaysAdapt?: boolean;
+}
+
+/**
+ * Layer-wise adaptive moments (the IMP paper's CIFAR SEW-ResNet recipe, papers.md §3.4). The trust ratio
+ * q = ‖w‖/‖r‖ scales each tensor's step to its own norm, which is why Lamb tolerates large batches and
+ * learning rates. timm also clips the global gradient norm to 1 inside the optimiser; here that is the
+ * trainer's `clipNorm`.
+ */
+export class Lamb extends BaseOptimizer {
+  readonly name = "Lamb";
+  private readonly b1: number;
+  private readonly b2: number;
+  private readonly eps: number;
+  private readonly alwaysAdapt: boolean;
+
+  constructor(opts: LambOptions = {}) {
+    super(opts);
+    this.b1 = opts.beta1 ?? 0.9;
+    this.b2 = opts.beta2 ?? 0.999;
+    this.eps = opts.eps ?? 1e-6;
+    this.alwaysAdapt = opts.alwaysAdapt ?? false;
+  }
+
+  protected update(p: NamedParameter, g: tf.Tensor, lr: number): void {
+    const w = p.variable;
+    const wd = this.decayOf(p);
+    const mKey = `${p.name}.m`, vKey = `${p.name}.v`;
+    const m = tf.add(tf.mul(this.slots.get(mKey) ?? tf.zerosLike(g), this.b1), tf.mul(g, 1 - this.b1));
+    const v = tf.add(tf.mul(this.slots.get(vKey) ?? tf.zerosLike(g), this.b2), tf.mul(tf.square(g), 1 - this.b2));
+    this.setSlot(mKey, m);
+    this.setSlot(vKey, v);
+    const mHat = tf.div(m, 1 - this.b1 ** this.t);
+    const vHat = tf.div(v, 1 - this.b2 ** this.t);
+    let r = tf.div(mHat, tf.add(tf.sqrt(vHat), this.eps));
+    if (wd) r = tf.add(r, tf.mul(w, wd));
+    let trust: tf.Tensor | number = 1;
+    if (wd || this.alwaysAdapt) {
+      const wNorm = tf.norm(w), rNorm = tf.norm(r);
+      trust = tf.where(tf.logicalAnd(tf.greater(wNorm, 0), tf.greater(rNorm, 0)), tf.div(wNorm, rNorm), tf.onesLike(wNorm));
+    }
+    w.assign(tf.sub(w, tf.mul(r, tf.mul(trust, lr))));
+  }
 }
