@@ -89,6 +89,7 @@ for (const [net, vals] of [["sew-r18", [62.9167, 63.2067, 64.3287]], ["sew-r34",
 }
 add({ paper: "imp", item: "table3", key: "imagenet/sew-r34/imp+lts", setting: "ImageNet-1k, SEW-ResNet-34, T = 4, IMP + LTS", quantity: "top-1 accuracy", value: 68.9, unit: pct, source: "papers.md §3.6 secondary: Table 7 of 'Synergy Between the Strong and the Weak' (2025)", tolerance: TRAINED, kind: "trained" });
 add({ paper: "imp", item: "fig4", key: "step1-acc", setting: "CIFAR10 static SNN, accuracy from output step t = 1 alone", quantity: "test accuracy", value: 10.76, unit: pct, source: "papers.md §3.6 [paper] Fig. 4 description", tolerance: TRAINED, kind: "trained" });
+add({ paper: "imp", item: "fig4", key: "last-step-acc", setting: "CIFAR10 static SNN, accuracy from the last output step alone (\"rising above 90 %\": 90 % is a lower bound)", quantity: "test accuracy", value: 90, unit: pct, source: "papers.md §3.6 [paper] Fig. 4 description", tolerance: TRAINED, kind: "trained" });
 add({ paper: "imp", item: "fig6", key: "imp-overhead", setting: "IF with vs without IMP, forward + backward", quantity: "time ratio with / without IMP (\"almost no difference\")", value: 1.0, unit: "×", source: "papers.md §3.6 [paper] Fig. 6 (numbers UNKNOWN)", tolerance: { rel: 0.15 }, kind: "timing" });
 const MAPS = { "imp=0.0": 54, "imp=0.25": 71, learnable: 108 };
 for (const [k, v] of Object.entries(MAPS)) {

@@ -35,7 +35,7 @@ export const ITEMS: ReproItem[] = [
   // IMP / LTS / TET-S
   ready("imp", "fig1", "Membrane potential heatmaps: adjusting the IMP vs adjusting the input intensity", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/imp/fig1.js")).run, { defaultScale: "paper" }),
   ready("imp", "fig3", "IF pattern mapping over 4 steps at IMP 0.0, 0.25 and learnable", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/imp/fig3.js")).run, { defaultScale: "paper" }),
-  ready("imp", "fig4", "Per-time-step test accuracy of a static-image SNN", { cpuMinutes: { smoke: 0.2, small: 2, paper: 0 }, dataset: "MNIST stand-in (paper: CIFAR10, not run)", gpu: true }, async () => (await import("../../figures/imp/fig4.js")).run),
+  ready("imp", "fig4", "Per-time-step test accuracy of a static-image SNN", { cpuMinutes: { smoke: 0.2, small: 60 }, dataset: "CIFAR10 (smoke: synthetic)", gpu: true }, async () => (await import("../../figures/imp/fig4.js")).run),
   ready("imp", "fig5", "Convergence of SDT, TET and LTS on the toy network (static input)", { cpuMinutes: { smoke: 0.5, small: 55, paper: 600 } }, async () => (await import("../../figures/imp/fig5.js")).run),
   ready("imp", "fig6", "Forward+backward time of IF with and without IMP", { cpuMinutes: { smoke: 0.3, small: 4, paper: 8 } }, async () => (await import("../../figures/imp/fig6.js")).run),
   ready("imp", "fig8", "Convergence of SDT and TET on the toy network (dynamic input)", { cpuMinutes: { smoke: 0.4, small: 35, paper: 200 } }, async () => (await import("../../figures/imp/fig8.js")).run),

@@ -180,6 +180,11 @@ export interface CifarSequenceOptions {
   downsample?: number;
   /** "image" only: number of time steps T the image is repeated over. */
   repeat?: number;
+  /**
+   * "image" only: RandomResizedCrop back to 32² with area fraction in [lo, hi] (the IMP CIFAR recipe uses
+   * [0.875, 1]) and aspect ratio in [3/4, 4/3] (torchvision's defaults), drawn per sample; bilinear.
+   */
+  resizedCrop?: [number, number];
 }
 
 /** Random-access batches of a CIFAR set as normalised time-first sequences. */
@@ -192,6 +197,8 @@ export class CifarSequenceSource implements BatchSource {
     if (!(Number.isInteger(ds) && ds >= 1 && CIFAR_SIDE % ds === 0)) throw new Error(`CifarSequenceSource: downsample must be an integer divisor of 32, got ${ds}`);
     if (!["column", "pixel", "image"].includes(opts.layout)) throw new Error(`CifarSequenceSource: layout must be "column", "pixel" or "image", got ${JSON.stringify(opts.layout)}`);
     if (opts.layout === "image" && !(Number.isInteger(opts.repeat) && opts.repeat! >= 1)) throw new Error(`CifarSequenceSource: layout "image" needs repeat (T) >= 1, got ${opts.repeat}`);
+    const rc = opts.resizedCrop;
+    if (rc && !(opts.layout === "image" && rc[0] > 0 && rc[0] <= rc[1] && rc[1] <= 1)) throw new Error(`CifarSequenceSource: resizedCrop needs layout "image" and 0 < lo <= hi <= 1, got ${JSON.stringify(rc)}`);
     this.order = classInterleavedOrder(set.labels, opts.limit);
   }
 
@@ -258,7 +265,32 @@ export class CifarSequenceSource implements BatchSource {
       }
     });
     const T = this.opts.repeat!;
-    const seq = tf.tidy(() => tf.tile(tf.expandDims(tf.tensor4d(x, [B, S, S, 3]), 0), [T, 1, 1, 1, 1]));
+    const rc = this.opts.resizedCrop;
+    const seq = tf.tidy(() => {
+      let img = tf.tensor4d(x, [B, S, S, 3]);
+      if (rc) img = tf.image.cropAndResize(img, tf.tensor2d(idx.flatMap(() => resizedCropBox(flipRng, rc)), [B, 4]), tf.range(0, B, 1, "int32") as tf.Tensor1D, [S, S], "bilinear");
+      return tf.tile(tf.expandDims(img, 0), [T, 1, 1, 1, 1]);
+    });
     return { x: seq, labels: Int32Array.from(idx.map((j) => this.set.labels[j]!)) };
   }
+}
+
+/**
+ * One RandomResizedCrop box on the 32² grid (torchvision's sampling): up to 10 tries of area
+ * a = U(lo, hi)·32², log-ratio ρ = U(ln ¾, ln 4⁄3), w = round(√(a·e^ρ)), h = round(√(a/e^ρ)); the first that
+ * fits is placed uniformly, else the whole image. Returned as `cropAndResize`'s normalised [y1, x1, y2, x2],
+ * whose end points are the first and last sampled pixel centres (so pixel p maps to p/31).
+ */
+function resizedCropBox(rng: Rng, [lo, hi]: [number, number]): number[] {
+  const S = CIFAR_SIDE;
+  for (let k = 0; k < 10; k++) {
+    const area = rng.uniform(lo, hi) * S * S;
+    const ratio = Math.exp(rng.uniform(Math.log(3 / 4), Math.log(4 / 3)));
+    const w = Math.round(Math.sqrt(area * ratio)), h = Math.round(Math.sqrt(area / ratio));
+    if (w >= 1 && w <= S && h >= 1 && h <= S) {
+      const i = Math.floor(rng.next() * (S - h + 1)), j = Math.floor(rng.next() * (S - w + 1));
+      return [i / (S - 1), j / (S - 1), (i + h - 1) / (S - 1), (j + w - 1) / (S - 1)];
+    }
+  }
+  return [0, 0, 1, 1];
 }
