@@ -3,3 +3,4 @@ export * from "./dvs-gesture.js";
 export * from "./cifar10-dvs.js";
 export * from "./ncaltech101.js";
 export * from "./cifar.js";
+export * from "./imagenet.js";

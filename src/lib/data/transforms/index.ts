@@ -4,3 +4,4 @@ export * from "./crop.js";
 export * from "./flip.js";
 export * from "./spikformer.js";
 export * from "./temporal.js";
+export * from "./image.js";
