@@ -45,6 +45,23 @@ describe("multi-step stateless layers", () => {
     expect(bn.parameters().map((p) => p.group)).toEqual(["norm", "norm"]);
     expect(bn.buffers().map((b) => b.name)).toEqual(["running_mean", "running_var"]);
   });
+  it("BatchNorm's gradients (hand-written, reductions as products with a ones row) equal autodiff of the textbook formula", () => {
+    const bn = new BatchNorm(3);
+    bn.gamma.assign(tf.tensor1d([0.5, -1.5, 2]));
+    bn.beta.assign(tf.tensor1d([0.1, 0.2, -0.3]));
+    const x = tf.add(tf.mul(randn([2, 3, 4, 2, 3], 11), 2), 0.7);
+    const w = randn([2, 3, 4, 2, 3], 12); // upstream weights: loss = Σ w ⊙ y
+    const reference = (xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const { mean, variance } = tf.moments(xs, [0, 1, 2, 3]);
+      return tf.sum(tf.mul(w, tf.add(tf.mul(tf.div(tf.sub(xs, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b)));
+    };
+    const xv = tf.variable(x);
+    const vars = [xv, bn.gamma, bn.beta];
+    const want = tf.variableGrads(() => reference(xv, bn.gamma, bn.beta) as tf.Scalar, vars).grads;
+    const got = tf.variableGrads(() => tf.sum(tf.mul(w, bn.forward(xv))), vars).grads;
+    for (const v of vars) close(got[v.name]!, want[v.name]!, 1e-4);
+    expect(tf.max(tf.abs(want[xv.name]!)).dataSync()[0]).toBeGreaterThan(0.1);
+  });
   it("TEBN multiplies step t by te_t", () => {
     const tebn = new TEBN(2, 3);
     tebn.te.assign(tf.tensor1d([1, 2, 3]));

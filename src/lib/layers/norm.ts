@@ -31,25 +31,29 @@ export class BatchNorm implements Module {
   forward(x: tf.Tensor): tf.Tensor {
     const C = x.shape[x.rank - 1];
     if (C !== this.channels) throw new Error(`BatchNorm(${this.channels}): input has ${C} channels in its last axis (shape [${x.shape}])`);
-    const axes = [...Array(x.rank - 1).keys()];
     if (!this.training) {
       return tf.tidy(() => tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, this.gamma, this.eps));
     }
-    const { mean, variance } = tf.moments(x, axes);
+    // Statistics and gradient on the [N, C] view (N = T·B·H·W), every sum over N written as a product
+    // with a ones row, 1ᵀ·(·): on wasm a reduction over the leading axes of a rank-5 tensor is ~100× slower
+    // than XNNPACK's matrix product (measured: 386 ms vs 0.3 ms for [131072, 8]), and it dominated
+    // the training step of conv SNNs.
     const n = x.size / C;
+    const x2 = tf.reshape(x, [n, C]) as tf.Tensor2D;
+    const ones = tf.ones([1, n]) as tf.Tensor2D;
+    const [mean, variance] = tf.tidy(() => {
+      const mu = tf.div(tf.matMul(ones, x2), n);
+      return [mu, tf.div(tf.matMul(ones, tf.square(tf.sub(x2, mu))), n)]; // biased σ², [1, C]
+    });
     // Running estimates use the unbiased variance (PyTorch); outside the gradient tape.
     tf.tidy(() => {
-      const m = tf.tensor(mean.dataSync(), [C]), v = tf.tensor(variance.dataSync(), [C]);
+      const m = tf.tensor(mean!.dataSync(), [C]), v = tf.tensor(variance!.dataSync(), [C]);
       this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - this.momentum), tf.mul(m, this.momentum)));
       this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - this.momentum), tf.mul(v, this.momentum * (n / Math.max(1, n - 1)))));
     });
-    // TF.js's batchNorm gradient only handles rank <= 4 (its tile of the scale breaks on rank 5), so
-    // higher-rank inputs such as [T, B, H, W, C] are normalised as [T·B·H·W, C] and reshaped back.
-    const y = x.rank > 4
-      ? tf.tidy(() => tf.reshape(tf.batchNorm(tf.reshape(x, [-1, C]), mean, variance, this.beta, this.gamma, this.eps), x.shape))
-      : tf.batchNorm(x, mean, variance, this.beta, this.gamma, this.eps);
-    mean.dispose();
-    variance.dispose();
+    const y2 = batchNormTrain(x2, mean!, variance!, this.gamma, this.beta, this.eps);
+    const y = tf.reshape(y2, x.shape);
+    tf.dispose([x2, ones, mean!, variance!, y2]);
     return y;
   }
 
@@ -84,4 +88,33 @@ export class TEBN extends BatchNorm {
   override parameters(): NamedParameter[] {
     return [...super.parameters(), { name: "te", variable: this.te, group: "tebn" }];
   }
+}
+
+/**
+ * Training-mode BN on x ∈ R^{N×C} with the batch statistics μ, σ² (biased) given as [1, C]:
+ * x̂ = (x − μ)·r, r = (σ² + ε)^(−½), y = γ·x̂ + β. Its gradient, with μ and σ² functions of x:
+ *   ∂β = 1ᵀ·dy,  ∂γ = 1ᵀ·(dy ⊙ x̂),  ∂x = (γ·r/N)·(N·dy − ∂β − x̂ ⊙ ∂γ),
+ * the column sums as products with the ones row 1ᵀ (see `BatchNorm.forward`). μ and σ² are inputs only to
+ * share their computation with the running estimates: their gradient is already inside ∂x, so zeros are
+ * returned for them.
+ */
+function batchNormTrain(x: tf.Tensor2D, mean: tf.Tensor, variance: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor2D {
+  const [N, C] = x.shape;
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xs, g, b, mu, v, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const r = tf.rsqrt(tf.add(v, eps));
+    const xHat = tf.mul(tf.sub(xs, mu), r);
+    save([xHat, r, g, tf.ones([1, N])]);
+    return {
+      value: tf.add(tf.mul(xHat, g), b),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xh, rr, gg, ones] = saved as [tf.Tensor2D, tf.Tensor, tf.Tensor, tf.Tensor2D];
+        const dBeta = tf.matMul(ones, dy as tf.Tensor2D);
+        const dGamma = tf.matMul(ones, tf.mul(dy, xh) as tf.Tensor2D);
+        const dx = tf.mul(tf.div(tf.mul(gg, rr), N), tf.sub(tf.sub(tf.mul(dy, N), dBeta), tf.mul(xh, dGamma)));
+        return [dx, tf.reshape(dGamma, [C]), tf.reshape(dBeta, [C]), tf.zeros([1, C]), tf.zeros([1, C])];
+      },
+    };
+  });
+  return f(x, gamma, beta, mean, variance) as tf.Tensor2D;
 }
