@@ -60,7 +60,7 @@ describe("registration", () => {
   });
 });
 
-describe("Conv2D gradients (Conv2DBackpropFilter added, Conv2DBackpropInput stock) equal cpu", () => {
+describe("Conv2D gradients (Conv2DBackpropFilter added, Conv2DBackpropInput composed for NHWC) equal cpu", () => {
   it("over batch 1-3, odd sizes, channels 1/several, kernel 1/3/5, stride 1/2, same/valid/explicit/number pads", async () => {
     const sizes = [[7, 9], [8, 8], [5, 6], [11, 7]];
     const cases: Array<{ B: number; H: number; W: number; ci: number; co: number; k: number; s: number; pad: Pad }> = [];

@@ -10,6 +10,7 @@
  * | `MaxPool3DGrad`                        | same bug (checked: all-negative windows) | same program, NDHWC  |
  * | `UnsortedSegmentSum`                   | missing          | cpu-copy fallback (rare op, documented)           |
  * | `BatchMatMul`, `_FusedMatMul`          | 10–20× slow with transpose flags | explicit Transpose, then the stock kernel |
+ * | `Conv2DBackpropInput` (NHWC)           | ≈ 12× slower than Conv2D | zero-upsampled dy ⊛ flipped, transposed filter (Conv2D) |
  * | `Identity`, `Cast` to the same dtype   | copy the data    | share it (reference count), as cpu and webgl do   |
  * | `Slice`                                | copies its whole input out of the heap first | copies only the slice |
  *
@@ -25,6 +26,7 @@ import { createRequire } from "node:module";
 import { tf } from "./tf.js";
 import type { KernelArgs, TensorInfo } from "./kernels/compose.js";
 import { conv2dBackpropFilterComposed } from "./kernels/conv2d-backprop-filter.js";
+import { conv2dBackpropInputComposed } from "./kernels/conv2d-backprop-input.js";
 import { cpuCopyFallback } from "./kernels/cpu-fallback.js";
 import { depthwiseBackpropFilterComposed } from "./kernels/depthwise-backprop-filter.js";
 import { depthwiseBackpropInputComposed } from "./kernels/depthwise-backprop-input.js";
@@ -53,6 +55,7 @@ const REPLACED: Record<string, KernelImpl> = {
 const WRAPPED: Record<string, (stock: KernelImpl) => KernelImpl> = {
   BatchMatMul: (stock) => untransposedMatMul(stock, BACKEND),
   _FusedMatMul: (stock) => untransposedMatMul(stock, BACKEND),
+  Conv2DBackpropInput: (stock) => conv2dBackpropInputComposed(stock, BACKEND),
 };
 
 /** The parts of `BackendWasm` the copy-free kernels use. */
