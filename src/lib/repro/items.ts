@@ -21,6 +21,9 @@ function pending(paper: PaperId, item: string, title: string, needs: ItemNeeds, 
 }
 
 const NEEDS_NEURONS = "needs the parallel-neuron families (PSN, MPE-PSN, mul-free PSN; issue #3)";
+/** The IMP ImageNet tables: ImageNet-1k at paper scale (data/fetch/imagenet.ts), a 10-class subset at small. */
+const IMAGENET_DATASET = "ImageNet ILSVRC2012 (small: Imagenette 10-class subset, 64²; smoke: synthetic images)";
+
 const NEEDS_NETS = "needs the papers' networks and their training runs (issues #4, #6–#8)";
 
 export const ITEMS: ReproItem[] = [
@@ -42,10 +45,10 @@ export const ITEMS: ReproItem[] = [
   ...([
     [1, "TET vs SDT per dataset (48² config)", "runTable1", "CIFAR10-DVS, N-Caltech101 (smoke: synthetic)", ALL],
     [2, "SOTA comparison on CIFAR10-DVS and N-Caltech101 (IMP + TET-S)", "runTable2", "CIFAR10-DVS, N-Caltech101 (smoke: synthetic)", ALL],
-    [3, "ImageNet LTS results (SEW-ResNets × TET/SDT/LTS, IMP + LTS)", "runTable3", "ImageNet (no loader yet; smoke: synthetic images)", ["smoke"]],
+    [3, "ImageNet LTS results (SEW-ResNets × TET/SDT/LTS, IMP + LTS)", "runTable3", IMAGENET_DATASET, ALL],
     [4, "Ablation of ε and IMP", "runTable4", "CIFAR10-DVS (smoke: synthetic)", ALL],
-    [5, "SOPs / energy of SEW-ResNet-50 LTS (+ IMP) vs Transformer SNNs", "runTable5", "ImageNet (no loader yet; smoke: synthetic images)", ["smoke"]],
-    [6, "SOPs / energy of SEW-ResNets under TET/SDT/LTS/LTS+IMP", "runTable6", "ImageNet (no loader yet; smoke: synthetic images)", ["smoke"]],
+    [5, "SOPs / energy of SEW-ResNet-50 LTS (+ IMP) vs Transformer SNNs", "runTable5", IMAGENET_DATASET, ALL],
+    [6, "SOPs / energy of SEW-ResNets under TET/SDT/LTS/LTS+IMP", "runTable6", IMAGENET_DATASET, ALL],
     [7, "Accuracy vs time steps", "runTable7", "CIFAR10-DVS (smoke: synthetic)", ALL],
   ] as const).map(([n, title, fn, dataset, scales]) => ready("imp", `table${n}`, title, { cpuMinutes: { smoke: 1, ...(scales.length > 1 ? { small: 60 } : {}) }, dataset, gpu: true },
     async () => (await import("../../figures/imp/tables.js"))[fn], { scales: [...scales] })),

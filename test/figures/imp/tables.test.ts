@@ -1,10 +1,10 @@
-// IMP tables: settings of the released configs, the ε-parametrised TET-S, exact SEW-ResNet sizes, cached smoke runs.
+// IMP tables: settings of the released configs, the ε-parametrised TET-S, exact SEW-ResNet sizes, cached smoke runs, a missing ImageNet folder.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tf } from "../../../src/lib/backend/tf.js";
-import { impDvsSetting, impLoss, trainSewSmoke, disposeModel } from "../../../src/figures/imp/experiment.js";
+import { impDvsSetting, impLoss, trainSew, disposeModel } from "../../../src/figures/imp/experiment.js";
 import { sewParams } from "../../../src/figures/imp/tables.js";
 import { tetSLoss } from "../../../src/lib/losses/tet.js";
 
@@ -25,14 +25,20 @@ describe("IMP table machinery", () => {
   it("SEW-ResNet-18/34/50 have torchvision's ResNet parameter counts at 1000 classes", () => {
     expect(sewParams()).toEqual({ "SEW-R18": 11_689_512, "SEW-R34": 21_797_672, "SEW-R50": 25_557_032 });
   });
-  it("a smoke SEW run is cached and reloaded with identical weights; larger scales are refused", async () => {
+  it("a smoke SEW run is cached and reloaded with identical weights; small without ImageNet names the folder and the fetch command", async () => {
     const ctx = { outDir: join(mkdtempSync(join(tmpdir(), "spikelab-imp-")), "imp", "table3", "smoke"), seed: 0, scale: "smoke" as const };
-    const a = await trainSewSmoke(18, { loss: "lts", imp: true }, ctx);
-    const b = await trainSewSmoke(18, { loss: "lts", imp: true }, ctx);
+    const a = await trainSew(18, { loss: "lts", imp: true }, ctx);
+    const b = await trainSew(18, { loss: "lts", imp: true }, ctx);
     const outA = tf.tidy(() => a.model.forward(a.sample)), outB = tf.tidy(() => b.model.forward(b.sample));
     expect(tf.tidy(() => tf.max(tf.abs(tf.sub(outA, outB)))).dataSync()[0]).toBe(0);
     expect(b.history).toEqual(a.history);
     [a, b].forEach((r) => { disposeModel(r.model); r.sample.dispose(); });
-    await expect(trainSewSmoke(18, { loss: "lts", imp: false }, { ...ctx, scale: "small" })).rejects.toThrow(/need an ImageNet loader/);
+    const saved = process.env.SPIKELAB_DATA;
+    process.env.SPIKELAB_DATA = join(tmpdir(), "spikelab-no-such-data");
+    try {
+      await expect(trainSew(18, { loss: "lts", imp: false }, { ...ctx, scale: "small" })).rejects.toThrow(/spikelab-no-such-data\/imagenet\/train: ImageNet train folder not found\. Fetch it with 'npx tsx data\/fetch\/imagenet\.ts --from/);
+    } finally {
+      if (saved === undefined) delete process.env.SPIKELAB_DATA; else process.env.SPIKELAB_DATA = saved;
+    }
   }, 120_000);
 });

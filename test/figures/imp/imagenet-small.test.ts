@@ -1,0 +1,40 @@
+// The small-scale ImageNet path end to end on a tiny fixture ImageFolder: cache build, RRC/HFlip batches,
+// one SGD step of a narrow SEW-ResNet-18, evaluation, the run cache, and the SOP measurement input.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { disposeModel, sewSetting, trainSew, type SewSetting } from "../../../src/figures/imp/experiment.js";
+import { tf } from "../../../src/lib/backend/tf.js";
+import { networkEnergy } from "../../../src/lib/metrics/sops.js";
+import { FIXTURE_WNIDS, writeImageNetFolder } from "../../data/imagenet-fixture.js";
+
+describe("IMP ImageNet tables, small-scale code path", () => {
+  it("documents the small and paper settings", () => {
+    expect(sewSetting("small")).toMatchObject({ T: 4, size: 64, cacheSide: 73, classes: expect.arrayContaining(["n01440764"]), trainPerClass: 260, valPerClass: 50, lr: 0.05 });
+    expect(sewSetting("small").classes).toHaveLength(10);
+    expect(sewSetting("paper", 18)).toMatchObject({ size: 224, epochs: 320, batchSize: 768, lr: 0.05, widthFactor: 1 });
+    expect(sewSetting("paper", 50).batchSize).toBe(192);
+    expect(sewSetting("paper").cacheSide).toBeUndefined();
+  });
+  it("trains one step of a SEW-ResNet-18 on a fixture ImageNet folder and reloads the run", async () => {
+    const root = mkdtempSync(join(tmpdir(), "spikelab-imnet-"));
+    writeImageNetFolder(root, "train", { perClass: 3, side: 20 });
+    writeImageNetFolder(root, "val", { perClass: 1, side: 20 });
+    const s: SewSetting = { ...sewSetting("small"), root, classes: FIXTURE_WNIDS.slice(0, 2), trainPerClass: 2, valPerClass: 1, size: 16, cacheSide: 18, widthFactor: 1 / 16, epochs: 1, batchSize: 4, T: 2 };
+    const ctx = { outDir: join(root, "results", "imp", "table3", "small"), seed: 0, scale: "small" as const };
+    const a = await trainSew(18, { loss: "lts", imp: false }, ctx, s);
+    expect(a.history).toHaveLength(1);
+    expect(a.sample.shape).toEqual([2, 2, 16, 16, 3]); // [T, B (2 val images), S, S, 3]
+    expect(a.finalTestAcc).toBeGreaterThanOrEqual(0);
+    const step = tf.slice(a.sample, [0, 0], [1, 1]);
+    const e = networkEnergy(a.model, step, [a.sample], 2);
+    expect(e.sops).toBeGreaterThanOrEqual(0);
+    step.dispose();
+    const b = await trainSew(18, { loss: "lts", imp: false }, ctx, s); // reloaded, not retrained
+    expect(b.history).toEqual(a.history);
+    const oa = tf.tidy(() => a.model.forward(a.sample)), ob = tf.tidy(() => b.model.forward(b.sample));
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(oa, ob)))).dataSync()[0]).toBe(0);
+    [a, b].forEach((r) => { disposeModel(r.model); r.sample.dispose(); });
+  }, 60_000);
+});
