@@ -161,8 +161,10 @@ export interface SewSetting {
  * The ImageNet study per scale (papers.md §3.4 `in1k/LTS/run.sh`; decision "ImageNet data (issue #7)"):
  * - smoke: synthetic 32² grating images, full width, one SGD step of 20 images (pipeline check, CI time);
  * - small: Imagenette's 10 classes, first 260 train files per class, all 50 val images per class, 64² crops from
- *   a cache at shorter side 73, width ×1/8, batch 32, 4 epochs — ≈ 2.5 s per step on 2-core wasm, ≈ 15 min
- *   per SEW-ResNet-18 run (measured), so the four runs of Table 3 fit in about an hour;
+ *   a cache at shorter side 73, width ×1/4 (as the other small items), batch 32, 5 epochs. Measured on 2-core
+ *   wasm (synthetic input): SEW-ResNet-18 ×1/4 at 64², B 32, T 4: 1.4 s per SGD step (×1/8: 0.64 s; up to 2×
+ *   slower with another process on the cores) → 81 steps × 5 epochs ≈ 10 min per run, so Table 3's four runs
+ *   plus the one-off decode cache (~ 3 100 JPEGs) take about 45 min;
  * - paper: ImageNet-1k, 224², T = 4, SGD m 0.9 lr 0.05 wd 0, cosine over 320 epochs, effective batch 4 × run.sh's
  *   per-GPU batch, RRC 224 + HFlip, test Resize 256 + CenterCrop 224, JPEGs decoded at full resolution. run.sh
  *   starts from torchvision's ANN ResNet weights; they are not loaded here (random init), a stated deviation.
@@ -170,7 +172,7 @@ export interface SewSetting {
 export function sewSetting(scale: Scale, depth: 18 | 34 | 50 = 18): SewSetting {
   const base = { scale, T: 4, lr: 0.05 };
   if (scale === "smoke") return { ...base, size: 32, widthFactor: 1, epochs: 1, batchSize: 20, data: "synthetic" };
-  if (scale === "small") return { ...base, size: 64, widthFactor: 1 / 8, epochs: 4, batchSize: 32, data: "imagenet", classes: IMAGENETTE_WNIDS, trainPerClass: 260, valPerClass: 50, cacheSide: evalResizeSide(64) };
+  if (scale === "small") return { ...base, size: 64, widthFactor: 1 / 4, epochs: 5, batchSize: 32, data: "imagenet", classes: IMAGENETTE_WNIDS, trainPerClass: 260, valPerClass: 50, cacheSide: evalResizeSide(64) };
   return { ...base, size: 224, widthFactor: 1, epochs: 320, batchSize: RUN_SH_BATCH[depth], data: "imagenet" };
 }
 

@@ -125,7 +125,7 @@ export async function runTable3(ctx: RunContext): Promise<ItemResult> {
     bar.tick();
   }
   bar.finish();
-  const what = ctx.scale === "paper" ? "ImageNet-1k (run.sh setting, random init)" : ctx.scale === "small" ? "a 10-class ImageNet subset at 64², ×1/8 width: a reduced run, not ImageNet-1k" : "synthetic 32² images, one SGD step: a pipeline check, not ImageNet";
+  const what = ctx.scale === "paper" ? "ImageNet-1k (run.sh setting, random init)" : ctx.scale === "small" ? "a 10-class ImageNet subset at 64², ×1/4 width: a reduced run, not ImageNet-1k" : "synthetic 32² images, one SGD step: a pipeline check, not ImageNet";
   for (const c of claimsFor("imp", "table3")) {
     const m = /^imp:table3\/imagenet\/(sew-r\d+)\/(tet|sdt|lts|imp\+lts)$/.exec(c.id);
     const row = m ? rows.find((r) => r.network === m[1] && r.method === m[2]!.toUpperCase()) : undefined;
