@@ -18,6 +18,7 @@ import { writeFileAtomic } from "../../util/fs.js";
 import { Rng } from "../../util/random.js";
 import { EventFileError } from "../errors.js";
 import { classInterleavedOrder } from "../order.js";
+import { randomResizedCropBox } from "../transforms/image.js";
 
 export type CifarVariant = "cifar10" | "cifar100";
 
@@ -182,7 +183,8 @@ export interface CifarSequenceOptions {
   repeat?: number;
   /**
    * "image" only: RandomResizedCrop back to 32² with area fraction in [lo, hi] (the IMP CIFAR recipe uses
-   * [0.875, 1]) and aspect ratio in [3/4, 4/3] (torchvision's defaults), drawn per sample; bilinear.
+   * [0.875, 1]) and aspect ratio in [3/4, 4/3] (torchvision's defaults), drawn per sample; bilinear
+   * (`resizedCropBox`).
    */
   resizedCrop?: [number, number];
 }
@@ -276,21 +278,13 @@ export class CifarSequenceSource implements BatchSource {
 }
 
 /**
- * One RandomResizedCrop box on the 32² grid (torchvision's sampling): up to 10 tries of area
- * a = U(lo, hi)·32², log-ratio ρ = U(ln ¾, ln 4⁄3), w = round(√(a·e^ρ)), h = round(√(a/e^ρ)); the first that
- * fits is placed uniformly, else the whole image. Returned as `cropAndResize`'s normalised [y1, x1, y2, x2],
- * whose end points are the first and last sampled pixel centres (so pixel p maps to p/31).
+ * One RandomResizedCrop box on the 32² grid (torchvision's sampling, `randomResizedCropBox`) as
+ * `cropAndResize`'s normalised [y1, x1, y2, x2], whose end points are the first and last sampled pixel
+ * centres (pixel p ↦ p/31): rows top … top + h − 1 are resampled onto 32 rows, corner-aligned
+ * (torchvision samples at half-pixel centres; the crops here are upscaled, so no antialiasing is involved).
  */
-function resizedCropBox(rng: Rng, [lo, hi]: [number, number]): number[] {
+function resizedCropBox(rng: Rng, scale: [number, number]): number[] {
   const S = CIFAR_SIDE;
-  for (let k = 0; k < 10; k++) {
-    const area = rng.uniform(lo, hi) * S * S;
-    const ratio = Math.exp(rng.uniform(Math.log(3 / 4), Math.log(4 / 3)));
-    const w = Math.round(Math.sqrt(area * ratio)), h = Math.round(Math.sqrt(area / ratio));
-    if (w >= 1 && w <= S && h >= 1 && h <= S) {
-      const i = Math.floor(rng.next() * (S - h + 1)), j = Math.floor(rng.next() * (S - w + 1));
-      return [i / (S - 1), j / (S - 1), (i + h - 1) / (S - 1), (j + w - 1) / (S - 1)];
-    }
-  }
-  return [0, 0, 1, 1];
+  const b = randomResizedCropBox(S, S, rng, { scale });
+  return [b.top / (S - 1), b.left / (S - 1), (b.top + b.height - 1) / (S - 1), (b.left + b.width - 1) / (S - 1)];
 }
