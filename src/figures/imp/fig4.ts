@@ -21,7 +21,7 @@
  *   a class-balanced 20,000-image training subset, batch 32, three epochs, 2,000 test images; shown, never
  *   judged (PARTIAL);
  * - smoke: the same pipeline on synthetic grating images written as real CIFAR10 binary batches
- *   (`seqTaskData`), width ×1/16, a few steps — a pipeline check, says nothing about the paper.
+ *   (`seqTaskData`), width ×1/16, all 200 / 50 images, 10 steps — a pipeline check, says nothing about the paper.
  */
 import { tf } from "../../lib/backend/tf.js";
 import { CifarSequenceSource } from "../../lib/data/datasets/cifar.js";
