@@ -54,6 +54,19 @@ abstract class BaseOptimizer implements Optimizer {
     return this.noDecay.has(p.group) ? 0 : this.weightDecay;
   }
 
+  /**
+   * Adam's bias-corrected moments, shared by Adam and Lamb: m = β₁m + (1−β₁)g, v = β₂v + (1−β₂)g²,
+   * returns m/(1−β₁ᵗ) ÷ (√(v/(1−β₂ᵗ)) + ε), the step direction before any scaling.
+   */
+  protected adamDirection(name: string, g: tf.Tensor, b1: number, b2: number, eps: number): tf.Tensor {
+    const mKey = `${name}.m`, vKey = `${name}.v`;
+    const m = tf.add(tf.mul(this.slots.get(mKey) ?? tf.zerosLike(g), b1), tf.mul(g, 1 - b1));
+    const v = tf.add(tf.mul(this.slots.get(vKey) ?? tf.zerosLike(g), b2), tf.mul(tf.square(g), 1 - b2));
+    this.setSlot(mKey, m);
+    this.setSlot(vKey, v);
+    return tf.div(tf.div(m, 1 - b1 ** this.t), tf.add(tf.sqrt(tf.div(v, 1 - b2 ** this.t)), eps));
+  }
+
   protected setSlot(key: string, value: tf.Tensor): void {
     const old = this.slots.get(key);
     this.slots.set(key, tf.keep(value));
@@ -148,14 +161,7 @@ export class Adam extends BaseOptimizer {
     const wd = this.decayOf(p);
     if (wd && this.decoupled) w.assign(tf.sub(w, tf.mul(w, lr * wd)));
     const grad = wd && !this.decoupled ? tf.add(g, tf.mul(w, wd)) : g;
-    const mKey = `${p.name}.m`, vKey = `${p.name}.v`;
-    const m = tf.add(tf.mul(this.slots.get(mKey) ?? tf.zerosLike(grad), this.b1), tf.mul(grad, 1 - this.b1));
-    const v = tf.add(tf.mul(this.slots.get(vKey) ?? tf.zerosLike(grad), this.b2), tf.mul(tf.square(grad), 1 - this.b2));
-    this.setSlot(mKey, m);
-    this.setSlot(vKey, v);
-    const mHat = tf.div(m, 1 - this.b1 ** this.t);
-    const vHat = tf.div(v, 1 - this.b2 ** this.t);
-    w.assign(tf.sub(w, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), this.eps)), lr)));
+    w.assign(tf.sub(w, tf.mul(this.adamDirection(p.name, grad, this.b1, this.b2, this.eps), lr)));
   }
 }
 
@@ -197,14 +203,7 @@ export class Lamb extends BaseOptimizer {
   protected update(p: NamedParameter, g: tf.Tensor, lr: number): void {
     const w = p.variable;
     const wd = this.decayOf(p);
-    const mKey = `${p.name}.m`, vKey = `${p.name}.v`;
-    const m = tf.add(tf.mul(this.slots.get(mKey) ?? tf.zerosLike(g), this.b1), tf.mul(g, 1 - this.b1));
-    const v = tf.add(tf.mul(this.slots.get(vKey) ?? tf.zerosLike(g), this.b2), tf.mul(tf.square(g), 1 - this.b2));
-    this.setSlot(mKey, m);
-    this.setSlot(vKey, v);
-    const mHat = tf.div(m, 1 - this.b1 ** this.t);
-    const vHat = tf.div(v, 1 - this.b2 ** this.t);
-    let r = tf.div(mHat, tf.add(tf.sqrt(vHat), this.eps));
+    let r = this.adamDirection(p.name, g, this.b1, this.b2, this.eps);
     if (wd) r = tf.add(r, tf.mul(w, wd));
     let trust: tf.Tensor | number = 1;
     if (wd || this.alwaysAdapt) {
