@@ -23,6 +23,13 @@ function pending(paper: PaperId, item: string, title: string, needs: ItemNeeds, 
 const NEEDS_NEURONS = "needs the parallel-neuron families (PSN, MPE-PSN, mul-free PSN; issue #3)";
 /** The IMP ImageNet tables: ImageNet-1k at paper scale (data/fetch/imagenet.ts), a 10-class subset at small. */
 const IMAGENET_DATASET = "ImageNet ILSVRC2012 (small: Imagenette 10-class subset, 64²; smoke: synthetic images)";
+/**
+ * Small-scale minutes of the ImageNet tables on 2-core wasm, from measured steps (64², batch 32, T 4, ×1/4 width):
+ * SEW-R18 1.3 s + 0.3 s for the batch (cached crops ≈ 110 images/s), SEW-R50 4.7 s + 0.3 s; 405 steps per run,
+ * plus the one-off decode cache (≈ 3 100 JPEGs at ≈ 18 images/s ≈ 3 min). Table 3: four R18 runs; Table 5: two
+ * R50 runs; Table 6: Table 3's runs (≈ 1 min when Table 3 ran first).
+ */
+const IMAGENET_SMALL_MINUTES: Partial<Record<number, number>> = { 3: 50, 5: 70, 6: 50 };
 
 const NEEDS_NETS = "needs the papers' networks and their training runs (issues #4, #6–#8)";
 
@@ -50,7 +57,7 @@ export const ITEMS: ReproItem[] = [
     [5, "SOPs / energy of SEW-ResNet-50 LTS (+ IMP) vs Transformer SNNs", "runTable5", IMAGENET_DATASET, ALL],
     [6, "SOPs / energy of SEW-ResNets under TET/SDT/LTS/LTS+IMP", "runTable6", IMAGENET_DATASET, ALL],
     [7, "Accuracy vs time steps", "runTable7", "CIFAR10-DVS (smoke: synthetic)", ALL],
-  ] as const).map(([n, title, fn, dataset, scales]) => ready("imp", `table${n}`, title, { cpuMinutes: { smoke: 1, ...(scales.length > 1 ? { small: 60 } : {}) }, dataset, gpu: true },
+  ] as const).map(([n, title, fn, dataset, scales]) => ready("imp", `table${n}`, title, { cpuMinutes: { smoke: 1, ...(scales.length > 1 ? { small: IMAGENET_SMALL_MINUTES[n] ?? 60 } : {}) }, dataset, gpu: true },
     async () => (await import("../../figures/imp/tables.js"))[fn], { scales: [...scales] })),
   // mul-free channel-wise PSN
   ready("mulfree", "table1", "Operation counts of PSN, sliding PSN and the mul-free neuron vs T and k", { cpuMinutes: { smoke: 0.1, small: 0.1, paper: 0.1 } }, async () => (await import("../../figures/mulfree/table1.js")).run, { defaultScale: "paper" }),
