@@ -5,6 +5,11 @@ import { describe, expect, it } from "vitest";
 import { tf } from "../../src/lib/backend/tf.js";
 import { dvsGestureNet, loadWeights, saveWeights, seqCifarNet } from "../../src/lib/models/index.js";
 import { IFNode } from "../../src/lib/neurons/if.js";
+import { loadTorchvisionWeights } from "../../src/lib/models/weights.js";
+import { sewResNet } from "../../src/lib/models/sew-resnet.js";
+import { buffersOf, parametersOf } from "../../src/lib/layers/module.js";
+import { encodeSafetensors, type SafeTensor } from "../../src/lib/util/safetensors.js";
+import { writeFileSync } from "node:fs";
 
 const neuron = () => new IFNode({ vReset: null });
 
@@ -30,5 +35,50 @@ describe("weights save/load", () => {
     await saveWeights(dvsGestureNet({ neuron, T: 1, channels: 4 }), path);
     expect(() => loadWeights(dvsGestureNet({ neuron, T: 1, channels: 8 }), path)).toThrow(/is \[3,3,2,4\] in the file, \[3,3,2,8\] in the model/);
     expect(() => loadWeights(seqCifarNet({ neuron, channels: 4 }), path)).toThrow(/missing '.*'; .*unexpected|missing/);
+  });
+});
+
+describe("torchvision initialisation (run.sh --load, non-strict)", () => {
+  const net = (seed: number, imp = false) => sewResNet({ depth: 18, T: 1, numClasses: 10, seed, widthFactor: 1 / 16, neuron: () => new IFNode({ vReset: 0, ...(imp ? { imp: true } : {}) }) });
+  /** The model's tensors written in torchvision's layout (OIHW convs, [out, in] linear), plus a foreign entry. */
+  async function asTorchvision(m: ReturnType<typeof net>, path: string): Promise<void> {
+    const t: Record<string, SafeTensor> = { "extra.unused": { dtype: "F32", shape: [1], data: new Float32Array([1]) } };
+    for (const v of [...parametersOf(m), ...buffersOf(m)]) {
+      const perm = v.variable.shape.length === 4 ? [3, 2, 0, 1] : v.variable.shape.length === 2 ? [1, 0] : null; // HWIO → OIHW
+      const x = perm ? tf.transpose(v.variable, perm) : v.variable;
+      t[v.name] = { dtype: "F32", shape: x.shape, data: x.dataSync() as Float32Array };
+    }
+    writeFileSync(path, encodeSafetensors(t, {}));
+  }
+  it("converts OIHW / [out, in] layouts by name; a fresh net then computes the same outputs", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "sl-tv-")), "resnet18.safetensors");
+    const a = net(1);
+    await asTorchvision(a, path);
+    const x = tf.randomUniform([1, 2, 32, 32, 3], 0, 1, "float32", 3);
+    a.train(false);
+    const ya = Array.from(a.forward(x).dataSync());
+    a.reset();
+    const b = net(2);
+    b.train(false);
+    expect(Array.from(b.forward(x).dataSync())).not.toEqual(ya);
+    b.reset();
+    const r = loadTorchvisionWeights(b, path);
+    expect(r.missing).toEqual([]);
+    expect(r.unexpected).toEqual(["extra.unused"]);
+    expect(r.loaded).toContain("layer2.0.downsample.0.weight");
+    expect(Array.from(b.forward(x).dataSync())).toEqual(ya);
+  });
+  it("names missing on either side are reported, not fatal; a shape that does not fit is an error", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "sl-tv-")), "resnet18.safetensors");
+    const withImp = net(1, true);
+    withImp.forward(tf.zeros([1, 1, 32, 32, 3])); // materialise the lazily shaped IMP parameters
+    withImp.reset();
+    await asTorchvision(net(1), path);
+    const r = loadTorchvisionWeights(withImp, path);
+    expect(r.missing.length).toBeGreaterThan(0);
+    expect(r.missing).toContain("layer1.1.sn2.imp");
+    expect(r.missing.every((n) => n.endsWith(".imp"))).toBe(true); // only the IMP parameters, which torchvision lacks
+    const wide = sewResNet({ depth: 18, T: 1, numClasses: 10, seed: 0, widthFactor: 1 / 8, neuron: () => new IFNode({ vReset: 0 }) });
+    expect(() => loadTorchvisionWeights(wide, path)).toThrow(/resnet18\.safetensors: torchvision weights do not fit this model: 'conv1\.weight' is \[4,3,7,7\] in the file \(torchvision layout\), \[7,7,3,8\] in the model/);
   });
 });

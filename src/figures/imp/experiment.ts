@@ -20,7 +20,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tf } from "../../lib/backend/tf.js";
 import { resetModule } from "../../lib/layers/module.js";
-import { loadWeights, saveWeights } from "../../lib/models/weights.js";
+import { loadTorchvisionWeights, loadWeights, saveWeights } from "../../lib/models/weights.js";
 import { writeFileAtomic } from "../../lib/util/fs.js";
 import { CifarSequenceSource } from "../../lib/data/datasets/cifar.js";
 import { ImageNetSource, loadImageNet } from "../../lib/data/datasets/imagenet.js";
@@ -155,6 +155,8 @@ export interface SewSetting {
   valPerClass?: number;
   /** Shorter side of the decode-once cache; undefined = decode the JPEGs at every access (full resolution). */
   cacheSide?: number;
+  /** torchvision ResNet state dict (safetensors) to start from, as run.sh's `--load`; undefined = random init. */
+  init?: string;
 }
 
 /**
@@ -168,20 +170,23 @@ export interface SewSetting {
  *   step → its two runs ≈ 70 min (one recipe for every depth, so the tables' SOPs stay comparable);
  * - paper: ImageNet-1k, 224², T = 4, SGD m 0.9 lr 0.05 wd 0, cosine over 320 epochs, effective batch 4 × run.sh's
  *   per-GPU batch, RRC 224 + HFlip, test Resize 256 + CenterCrop 224, JPEGs decoded at full resolution. run.sh
- *   starts from torchvision's ANN ResNet weights; they are not loaded here (random init), a stated deviation.
+ *   starts from torchvision's ANN ResNet weights: with `SPIKELAB_IMAGENET_INIT=<folder>` holding
+ *   `resnet{18,34,50}.safetensors` (converted `.pth`, see `loadTorchvisionWeights`) they are loaded the same
+ *   non-strict way; without it the nets start from random init, a deviation every report states.
  */
 export function sewSetting(scale: Scale, depth: 18 | 34 | 50 = 18): SewSetting {
   const base = { scale, T: 4, lr: 0.05 };
   if (scale === "smoke") return { ...base, size: 32, widthFactor: 1, epochs: 1, batchSize: 20, data: "synthetic" };
   if (scale === "small") return { ...base, size: 64, widthFactor: 1 / 4, epochs: 5, batchSize: 32, data: "imagenet", classes: IMAGENETTE_WNIDS, trainPerClass: 260, valPerClass: 50, cacheSide: evalResizeSide(64) };
-  return { ...base, size: 224, widthFactor: 1, epochs: 320, batchSize: RUN_SH_BATCH[depth], data: "imagenet" };
+  const initDir = process.env.SPIKELAB_IMAGENET_INIT;
+  return { ...base, size: 224, widthFactor: 1, epochs: 320, batchSize: RUN_SH_BATCH[depth], data: "imagenet", ...(initDir ? { init: join(initDir, `resnet${depth}.safetensors`) } : {}) };
 }
 
 export function describeSewSetting(s: SewSetting): string {
   if (s.data === "synthetic") return `synthetic ${s.size}² grating images, T = ${s.T}, one SGD step (lr ${s.lr}) of ${s.batchSize} images`;
   return `ImageNet ${s.classes ? `${s.classes.length}-class subset (${s.classes === IMAGENETTE_WNIDS ? "Imagenette wnids, " : ""}${s.trainPerClass ?? "all"} train / ${s.valPerClass ?? "all"} val images per class)` : "1k"}, ` +
     `${s.size}² crops (RRC + HFlip; test Resize ${evalResizeSide(s.size)} + CenterCrop ${s.size}), T = ${s.T}, width ×${s.widthFactor}, ` +
-    `SGD m 0.9 lr ${s.lr} wd 0, cosine over ${s.epochs} epoch(s), batch ${s.batchSize}, random init`;
+    `SGD m 0.9 lr ${s.lr} wd 0, cosine over ${s.epochs} epoch(s), batch ${s.batchSize}, ${s.init ? `initialised from torchvision weights ${s.init}` : "random init"}`;
 }
 
 export function imageNetRoot(): string {
@@ -234,6 +239,11 @@ export async function trainSew(depth: 18 | 34 | 50, o: { loss: ImpLoss; imp: boo
     loadWeights(model, join(dir, "weights.safetensors"));
     history = cached.history;
   } else {
+    if (s.init) {
+      if (!existsSync(s.init)) throw new Error(`${s.init}: torchvision ResNet-${depth} weights not found (SPIKELAB_IMAGENET_INIT names a folder holding resnet${depth}.safetensors; convert the .pth as loadTorchvisionWeights documents)`);
+      const l = loadTorchvisionWeights(model, s.init);
+      process.stderr.write(`[imp] SEW-R${depth} initialised from ${s.init}: ${l.loaded.length} tensors loaded, ${l.missing.length} missing (${l.missing.slice(0, 3).join(", ")}${l.missing.length > 3 ? ", …" : ""}), ${l.unexpected.length} unused\n`);
+    }
     ({ history } = await train({
       model, loss, optimizer: new SGD({ momentum: 0.9 }), schedule: cosineLr({ base: s.lr, tMax: s.epochs }), epochs: s.epochs,
       train: data.train, test: data.test, seed: ctx.seed, nonFinite: "zero", progress: s.data !== "synthetic",

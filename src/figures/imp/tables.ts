@@ -125,7 +125,7 @@ export async function runTable3(ctx: RunContext): Promise<ItemResult> {
     bar.tick();
   }
   bar.finish();
-  const what = ctx.scale === "paper" ? "ImageNet-1k (run.sh setting, random init)" : ctx.scale === "small" ? "a 10-class ImageNet subset at 64², ×1/4 width: a reduced run, not ImageNet-1k" : "synthetic 32² images, one SGD step: a pipeline check, not ImageNet";
+  const what = ctx.scale === "paper" ? `ImageNet-1k (run.sh setting, ${sewSetting("paper").init ? "torchvision init" : "random init"})` : ctx.scale === "small" ? "a 10-class ImageNet subset at 64², ×1/4 width: a reduced run, not ImageNet-1k" : "synthetic 32² images, one SGD step: a pipeline check, not ImageNet";
   for (const c of claimsFor("imp", "table3")) {
     const m = /^imp:table3\/imagenet\/(sew-r\d+)\/(tet|sdt|lts|imp\+lts)$/.exec(c.id);
     const row = m ? rows.find((r) => r.network === m[1] && r.method === m[2]!.toUpperCase()) : undefined;
@@ -137,7 +137,7 @@ export async function runTable3(ctx: RunContext): Promise<ItemResult> {
     notes: [
       ...[...ran].map((r) => `Ran: ${r}.`),
       "SEW-ResNet (IF, hard reset, ATan 2, T = 4, ADD, AvgPool stem) as in IMP-SNN in1k/LTS. Accuracy = top-1 on the evaluation split after the last epoch; LTS predicts with the last step's output.",
-      ...(ctx.scale === "paper" ? ["run.sh initialises from torchvision's ANN ResNet weights (non-strict load); spikelab trains from random initialisation (no converted weights are loaded), which can lower the accuracy."] : []),
+      ...(ctx.scale === "paper" ? [sewSetting("paper").init ? "Initialised from torchvision's ANN ResNet weights (SPIKELAB_IMAGENET_INIT, non-strict load as run.sh)." : "run.sh initialises from torchvision's ANN ResNet weights (non-strict load); without SPIKELAB_IMAGENET_INIT (a folder of converted resnet{18,34,50}.safetensors) spikelab trains from random initialisation, which can lower the accuracy."] : []),
       "The ImageNet claims are the IMP-SNN run.sh logs and a secondary source for IMP + LTS (papers.md §3.6); the abstract's +4.05 pp gain is not computed here.",
       ...reduced(ctx.scale),
     ],

@@ -16,6 +16,15 @@ describe("IMP ImageNet tables, small-scale code path", () => {
     expect(sewSetting("paper", 18)).toMatchObject({ size: 224, epochs: 320, batchSize: 768, lr: 0.05, widthFactor: 1 });
     expect(sewSetting("paper", 50).batchSize).toBe(192);
     expect(sewSetting("paper").cacheSide).toBeUndefined();
+    expect(sewSetting("paper").init).toBeUndefined(); // random init unless converted torchvision weights are supplied
+    const saved = process.env.SPIKELAB_IMAGENET_INIT;
+    process.env.SPIKELAB_IMAGENET_INIT = "/w";
+    try {
+      expect(sewSetting("paper", 34).init).toBe(join("/w", "resnet34.safetensors"));
+      expect(sewSetting("small").init).toBeUndefined(); // only the paper setting follows run.sh's --load
+    } finally {
+      if (saved === undefined) delete process.env.SPIKELAB_IMAGENET_INIT; else process.env.SPIKELAB_IMAGENET_INIT = saved;
+    }
   });
   it("trains one step of a SEW-ResNet-18 on a fixture ImageNet folder and reloads the run", async () => {
     const root = mkdtempSync(join(tmpdir(), "spikelab-imnet-"));
