@@ -39,6 +39,19 @@ describe("trainer", () => {
     expect(c).not.toEqual(a);
   });
 
+  it("micro-batches (gradient accumulation) give the full batch's step for a per-sample loss; uneven splits weigh by size", async () => {
+    const run = async (microBatches?: number) => {
+      const model = new TinySnn(8, 16, 4, 3);
+      await train({ model, loss: LOSSES.tet, optimizer: new SGD({ momentum: 0.9 }), schedule: constantLr(0.1), epochs: 1, seed: 1, train: new BlobSource(40, 8, 4, 2, 10, 4), progress: false, mix: { mixupAlpha: 0.5 }, ...(microBatches ? { microBatches } : {}) });
+      return weights(model).flat();
+    };
+    const full = await run(), two = await run(2), three = await run(3); // 10 = 3 + 4 + 3
+    const maxDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+    expect(maxDiff(two, full)).toBeLessThan(1e-5);
+    expect(maxDiff(three, full)).toBeLessThan(1e-5);
+    expect(maxDiff(full, weights(new TinySnn(8, 16, 4, 3)).flat())).toBeGreaterThan(1e-3); // the steps did move the weights
+  });
+
   it("kill -9 mid-epoch, then resume, gives the same final weights as an uninterrupted run", async () => {
     const script = join(__dirname, "fixtures", "run-tiny.ts");
     // One process (node --import tsx), not the tsx wrapper: SIGKILL must hit the process that trains.

@@ -134,8 +134,9 @@ export function buildSewNet(depth: 18 | 34 | 50, imp: boolean, T: number, numCla
  */
 export const IMAGENETTE_WNIDS = ["n01440764", "n02102040", "n02979186", "n03000684", "n03028079", "n03394916", "n03417042", "n03425413", "n03445777", "n03888605"] as const;
 
-/** run.sh batch per GPU × 4 GPUs (DDP): the effective batch of one SGD step. */
-const RUN_SH_BATCH: Record<18 | 34 | 50, number> = { 18: 4 * 192, 34: 4 * 128, 50: 4 * 48 };
+/** run.sh batch per GPU × 4 GPUs (DDP): the effective batch of one SGD step, run as 4 accumulated micro-batches. */
+const RUN_SH_GPUS = 4;
+const RUN_SH_BATCH: Record<18 | 34 | 50, number> = { 18: RUN_SH_GPUS * 192, 34: RUN_SH_GPUS * 128, 50: RUN_SH_GPUS * 48 };
 
 export interface SewSetting {
   scale: Scale;
@@ -157,6 +158,8 @@ export interface SewSetting {
   cacheSide?: number;
   /** torchvision ResNet state dict (safetensors) to start from, as run.sh's `--load`; undefined = random init. */
   init?: string;
+  /** Gradient accumulation: each step's batch split into this many micro-batches (paper: run.sh's 4 GPUs). */
+  microBatches?: number;
 }
 
 /**
@@ -169,7 +172,8 @@ export interface SewSetting {
  *   plus the one-off decode cache (~ 3 100 JPEGs) take about 45 min; SEW-ResNet-50 ×1/4 (Table 5) measured 4.7 s per
  *   step → its two runs ≈ 70 min (one recipe for every depth, so the tables' SOPs stay comparable);
  * - paper: ImageNet-1k, 224², T = 4, SGD m 0.9 lr 0.05 wd 0, cosine over 320 epochs, effective batch 4 × run.sh's
- *   per-GPU batch, RRC 224 + HFlip, test Resize 256 + CenterCrop 224, JPEGs decoded at full resolution. run.sh
+ *   per-GPU batch as 4 accumulated micro-batches (BN statistics per micro-batch, as DDP without SyncBN),
+ *   RRC 224 + HFlip, test Resize 256 + CenterCrop 224, JPEGs decoded at full resolution. run.sh
  *   starts from torchvision's ANN ResNet weights: with `SPIKELAB_IMAGENET_INIT=<folder>` holding
  *   `resnet{18,34,50}.safetensors` (converted `.pth`, see `loadTorchvisionWeights`) they are loaded the same
  *   non-strict way; without it the nets start from random init, a deviation every report states.
@@ -179,14 +183,14 @@ export function sewSetting(scale: Scale, depth: 18 | 34 | 50 = 18): SewSetting {
   if (scale === "smoke") return { ...base, size: 32, widthFactor: 1, epochs: 1, batchSize: 20, data: "synthetic" };
   if (scale === "small") return { ...base, size: 64, widthFactor: 1 / 4, epochs: 5, batchSize: 32, data: "imagenet", classes: IMAGENETTE_WNIDS, trainPerClass: 260, valPerClass: 50, cacheSide: evalResizeSide(64) };
   const initDir = process.env.SPIKELAB_IMAGENET_INIT;
-  return { ...base, size: 224, widthFactor: 1, epochs: 320, batchSize: RUN_SH_BATCH[depth], data: "imagenet", ...(initDir ? { init: join(initDir, `resnet${depth}.safetensors`) } : {}) };
+  return { ...base, size: 224, widthFactor: 1, epochs: 320, batchSize: RUN_SH_BATCH[depth], microBatches: RUN_SH_GPUS, data: "imagenet", ...(initDir ? { init: join(initDir, `resnet${depth}.safetensors`) } : {}) };
 }
 
 export function describeSewSetting(s: SewSetting): string {
   if (s.data === "synthetic") return `synthetic ${s.size}² grating images, T = ${s.T}, one SGD step (lr ${s.lr}) of ${s.batchSize} images`;
   return `ImageNet ${s.classes ? `${s.classes.length}-class subset (${s.classes === IMAGENETTE_WNIDS ? "Imagenette wnids, " : ""}${s.trainPerClass ?? "all"} train / ${s.valPerClass ?? "all"} val images per class)` : "1k"}, ` +
     `${s.size}² crops (RRC + HFlip; test Resize ${evalResizeSide(s.size)} + CenterCrop ${s.size}), T = ${s.T}, width ×${s.widthFactor}, ` +
-    `SGD m 0.9 lr ${s.lr} wd 0, cosine over ${s.epochs} epoch(s), batch ${s.batchSize}, ${s.init ? `initialised from torchvision weights ${s.init}` : "random init"}`;
+    `SGD m 0.9 lr ${s.lr} wd 0, cosine over ${s.epochs} epoch(s), batch ${s.batchSize}${s.microBatches ? ` (${s.microBatches} accumulated micro-batches of ${s.batchSize / s.microBatches}, BN per micro-batch as run.sh's per-GPU DDP)` : ""}, ${s.init ? `initialised from torchvision weights ${s.init}` : "random init"}`;
 }
 
 export function imageNetRoot(): string {
@@ -211,7 +215,8 @@ export async function sewData(s: SewSetting, ctx: Pick<RunContext, "outDir" | "s
   if (train.classes.join() !== val.classes.join()) throw new Error(`${root}: train and val hold different class folders (${train.classes.length} vs ${val.classes.length})`);
   return {
     train: new ImageNetSource(train, { size: s.size, batchSize: s.batchSize, T: s.T, shuffleSeed: ctx.seed + 1 }),
-    test: new ImageNetSource(val, { size: s.size, batchSize: s.batchSize, T: s.T }),
+    // Evaluation needs no gradient accumulation, but one micro-batch at a time keeps the memory of a training step.
+    test: new ImageNetSource(val, { size: s.size, batchSize: s.batchSize / (s.microBatches ?? 1), T: s.T }),
     numClasses: train.classes.length,
   };
 }
@@ -247,6 +252,7 @@ export async function trainSew(depth: 18 | 34 | 50, o: { loss: ImpLoss; imp: boo
     ({ history } = await train({
       model, loss, optimizer: new SGD({ momentum: 0.9 }), schedule: cosineLr({ base: s.lr, tMax: s.epochs }), epochs: s.epochs,
       train: data.train, test: data.test, seed: ctx.seed, nonFinite: "zero", progress: s.data !== "synthetic",
+      ...(s.microBatches ? { microBatches: s.microBatches } : {}),
     }));
     await saveWeights(model, join(dir, "weights.safetensors"), { recipe });
     await writeFileAtomic(meta, JSON.stringify({ recipe, history }));

@@ -68,6 +68,13 @@ export interface TrainConfig {
   mix?: MixOptions & { offFromEpoch?: number };
   clipNorm?: number;
   nonFinite?: NonFiniteRule;
+  /**
+   * Split each batch into this many micro-batches along the batch axis (axis 1 of `[T, B, ...]`) and step once on
+   * the size-weighted mean of their gradients — gradient accumulation, for effective batches that do not fit in
+   * memory. BatchNorm then normalises each micro-batch on its own, as DDP without SyncBN does per GPU (IMP-SNN's
+   * ImageNet run.sh: 4 GPUs × 192), so micro-batches of the per-GPU size reproduce that setting. Default 1.
+   */
+  microBatches?: number;
   /** Run folder for metrics.jsonl and checkpoints. */
   outDir?: string;
   /** Save a checkpoint every N optimiser steps (and at each epoch end). 0 = only at epoch ends. */
@@ -187,19 +194,37 @@ export async function train(cfg: TrainConfig): Promise<{ history: EpochRecord[];
       const mixed = mixOn ? mixBatch(b.x, b.labels, new Rng(stepSeed(cfg.seed, prog.step, 2)), cfg.mix!) : null;
       const x = mixed?.x ?? b.x;
       const ctx: ObjectiveContext = { epoch, step: prog.step, model };
-      let correct = 0;
-      const { value, grads } = tf.variableGrads(() => {
-        resetModule(model);
-        const out = model.forward(x);
-        const pred = tf.tidy(() => cfg.loss.predict(out));
-        correct = countCorrect(pred, b.labels);
-        pred.dispose();
-        const l = objective(out, b.labels, ctx);
-        if (!mixed || mixed.kind === "none") return l;
-        return tf.add(tf.mul(l, mixed.lambda), tf.mul(objective(out, mixed.labelsB, ctx), 1 - mixed.lambda)) as tf.Scalar;
-      }, params.map((p) => p.variable));
-      const lossValue = value.dataSync()[0]!;
-      value.dispose();
+      let correct = 0, lossValue = 0;
+      const B = b.labels.length, k = Math.max(1, Math.min(cfg.microBatches ?? 1, B));
+      let grads: Record<string, tf.Tensor> = {};
+      for (let m = 0; m < k; m++) {
+        // Micro-batch m: samples [lo, hi); its mean loss and gradients weigh (hi − lo)/B of the step.
+        const lo = Math.round((m * B) / k), hi = Math.round(((m + 1) * B) / k), w = (hi - lo) / B;
+        const xm = k === 1 ? x : tf.slice(x, [0, lo], [-1, hi - lo]);
+        const ym = b.labels.subarray(lo, hi), ybm = mixed?.labelsB.subarray(lo, hi);
+        const r = tf.variableGrads(() => {
+          resetModule(model);
+          const out = model.forward(xm);
+          const pred = tf.tidy(() => cfg.loss.predict(out));
+          correct += countCorrect(pred, ym);
+          pred.dispose();
+          const l = objective(out, ym, ctx);
+          if (!mixed || mixed.kind === "none") return l;
+          return tf.add(tf.mul(l, mixed.lambda), tf.mul(objective(out, ybm!, ctx), 1 - mixed.lambda)) as tf.Scalar;
+        }, params.map((p) => p.variable));
+        if (xm !== x) xm.dispose();
+        lossValue += w * r.value.dataSync()[0]!;
+        r.value.dispose();
+        if (k === 1) grads = r.grads;
+        else {
+          for (const [vn, g] of Object.entries(r.grads)) {
+            const prev = grads[vn];
+            grads[vn] = prev ? tf.tidy(() => tf.add(prev, tf.mul(g, w))) : tf.mul(g, w);
+            prev?.dispose();
+            g.dispose();
+          }
+        }
+      }
       let named: Record<string, tf.Tensor> = {};
       for (const [vn, g] of Object.entries(grads)) named[byVarName.get(vn)!.name] = g;
       const guarded = guardNonFinite(named, cfg.nonFinite ?? "zero");

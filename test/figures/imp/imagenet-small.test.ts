@@ -14,7 +14,7 @@ describe("IMP ImageNet tables, small-scale code path", () => {
     expect(sewSetting("small")).toMatchObject({ T: 4, size: 64, cacheSide: 73, classes: expect.arrayContaining(["n01440764"]), trainPerClass: 260, valPerClass: 50, lr: 0.05 });
     expect(sewSetting("small").classes).toHaveLength(10);
     expect(sewSetting("paper", 18)).toMatchObject({ size: 224, epochs: 320, batchSize: 768, lr: 0.05, widthFactor: 1 });
-    expect(sewSetting("paper", 50).batchSize).toBe(192);
+    expect(sewSetting("paper", 50)).toMatchObject({ batchSize: 192, microBatches: 4 }); // run.sh: 4 GPUs × 48
     expect(sewSetting("paper").cacheSide).toBeUndefined();
     expect(sewSetting("paper").init).toBeUndefined(); // random init unless converted torchvision weights are supplied
     const saved = process.env.SPIKELAB_IMAGENET_INIT;
@@ -30,11 +30,11 @@ describe("IMP ImageNet tables, small-scale code path", () => {
     const root = mkdtempSync(join(tmpdir(), "spikelab-imnet-"));
     writeImageNetFolder(root, "train", { perClass: 3, side: 20 });
     writeImageNetFolder(root, "val", { perClass: 1, side: 20 });
-    const s: SewSetting = { ...sewSetting("small"), root, classes: FIXTURE_WNIDS.slice(0, 2), trainPerClass: 2, valPerClass: 1, size: 16, cacheSide: 18, widthFactor: 1 / 16, epochs: 1, batchSize: 4, T: 2 };
+    const s: SewSetting = { ...sewSetting("small"), root, classes: FIXTURE_WNIDS.slice(0, 2), trainPerClass: 2, valPerClass: 1, size: 16, cacheSide: 18, widthFactor: 1 / 16, epochs: 1, batchSize: 4, microBatches: 2, T: 2 };
     const ctx = { outDir: join(root, "results", "imp", "table3", "small"), seed: 0, scale: "small" as const };
     const a = await trainSew(18, { loss: "lts", imp: false }, ctx, s);
     expect(a.history).toHaveLength(1);
-    expect(a.sample.shape).toEqual([2, 2, 16, 16, 3]); // [T, B (2 val images), S, S, 3]
+    expect(a.sample.shape).toEqual([2, 2, 16, 16, 3]); // [T, B (2 val images = one micro-batch), S, S, 3]
     expect(a.finalTestAcc).toBeGreaterThanOrEqual(0);
     const step = tf.slice(a.sample, [0, 0], [1, 1]);
     const e = networkEnergy(a.model, step, [a.sample], 2);
