@@ -168,9 +168,10 @@ export interface SewSetting {
  * - small: Imagenette's 10 classes, first 260 train files per class, all 50 val images per class, 64² crops from
  *   a cache at shorter side 73, width ×1/4 (as the other small items), batch 32, 5 epochs. Measured on 2-core
  *   wasm (synthetic input): SEW-ResNet-18 ×1/4 at 64², B 32, T 4: 1.4 s per SGD step (×1/8: 0.64 s; up to 2×
- *   slower with another process on the cores) → 81 steps × 5 epochs ≈ 10 min per run, so Table 3's four runs
- *   plus the one-off decode cache (~ 3 100 JPEGs) take about 45 min; SEW-ResNet-50 ×1/4 (Table 5) measured 4.7 s per
- *   step → its two runs ≈ 70 min (one recipe for every depth, so the tables' SOPs stay comparable);
+ *   slower with another process on the cores; batches from the cache add ≈ 0.03 s) → 81 steps × 5 epochs ≈ 9 min
+ *   per run, so Table 3's four runs plus the one-off decode cache (~ 3 100 JPEGs) take about 40 min; SEW-ResNet-50
+ *   ×1/4 (Table 5) measured 4.7 s per step → its two runs ≈ 65 min (one recipe for every depth, so the tables'
+ *   SOPs stay comparable);
  * - paper: ImageNet-1k, 224², T = 4, SGD m 0.9 lr 0.05 wd 0, cosine over 320 epochs, effective batch 4 × run.sh's
  *   per-GPU batch as 4 accumulated micro-batches (BN statistics per micro-batch, as DDP without SyncBN),
  *   RRC 224 + HFlip, test Resize 256 + CenterCrop 224, JPEGs decoded at full resolution. run.sh

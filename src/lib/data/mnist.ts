@@ -9,6 +9,7 @@
  */
 import { createRequire } from "node:module";
 import { tf } from "../backend/tf.js";
+import { repeatOverTime } from "./time-repeat.js";
 import type { BatchSource, TrainBatch } from "../train/trainer.js";
 import { Rng } from "../util/random.js";
 import { classInterleavedOrder } from "./order.js";
@@ -83,7 +84,7 @@ export class StaticImageSource implements BatchSource {
     const x = new Float32Array(idx.length * px);
     idx.forEach((j, k) => x.set(this.data.images.subarray(j * px, (j + 1) * px), k * px));
     const shape = this.opts.flat ? [idx.length, px] : [idx.length, MNIST_SIZE, MNIST_SIZE, 1];
-    const seq = tf.tidy(() => tf.tile(tf.expandDims(tf.tensor(x, shape), 0), [this.opts.T, ...shape.map(() => 1)]));
+    const seq = tf.tidy(() => repeatOverTime(tf.tensor(x, shape), this.opts.T));
     return { x: seq, labels: Int32Array.from(idx.map((j) => this.data.labels[j]!)) };
   }
 }

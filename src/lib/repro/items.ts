@@ -25,11 +25,11 @@ const NEEDS_NEURONS = "needs the parallel-neuron families (PSN, MPE-PSN, mul-fre
 const IMAGENET_DATASET = "ImageNet ILSVRC2012 (small: Imagenette 10-class subset, 64²; smoke: synthetic images)";
 /**
  * Small-scale minutes of the ImageNet tables on 2-core wasm, from measured steps (64², batch 32, T 4, ×1/4 width):
- * SEW-R18 1.3 s + 0.3 s for the batch (cached crops ≈ 110 images/s), SEW-R50 4.7 s + 0.3 s; 405 steps per run,
- * plus the one-off decode cache (≈ 3 100 JPEGs at ≈ 18 images/s ≈ 3 min). Table 3: four R18 runs; Table 5: two
- * R50 runs; Table 6: Table 3's runs (≈ 1 min when Table 3 ran first).
+ * SEW-R18 1.3 s + 0.03 s for the batch (cached crops ≈ 600 images/s), SEW-R50 4.7 s; 405 steps per run, plus
+ * evaluation and the one-off decode cache (≈ 3 100 JPEGs at ≈ 16–18 images/s ≈ 3 min). Table 3: four R18 runs;
+ * Table 5: two R50 runs; Table 6: Table 3's runs (≈ 1 min when Table 3 ran first).
  */
-const IMAGENET_SMALL_MINUTES: Partial<Record<number, number>> = { 3: 50, 5: 70, 6: 50 };
+const IMAGENET_SMALL_MINUTES: Partial<Record<number, number>> = { 3: 40, 5: 65, 6: 40 };
 
 const NEEDS_NETS = "needs the papers' networks and their training runs (issues #4, #6–#8)";
 

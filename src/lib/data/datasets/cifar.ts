@@ -13,6 +13,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { tf } from "../../backend/tf.js";
+import { repeatOverTime } from "../time-repeat.js";
 import type { BatchSource, TrainBatch } from "../../train/trainer.js";
 import { writeFileAtomic } from "../../util/fs.js";
 import { Rng } from "../../util/random.js";
@@ -271,7 +272,7 @@ export class CifarSequenceSource implements BatchSource {
     const seq = tf.tidy(() => {
       let img = tf.tensor4d(x, [B, S, S, 3]);
       if (rc) img = tf.image.cropAndResize(img, tf.tensor2d(idx.flatMap(() => resizedCropBox(flipRng, rc)), [B, 4]), tf.range(0, B, 1, "int32") as tf.Tensor1D, [S, S], "bilinear");
-      return tf.tile(tf.expandDims(img, 0), [T, 1, 1, 1, 1]);
+      return repeatOverTime(img, T);
     });
     return { x: seq, labels: Int32Array.from(idx.map((j) => this.set.labels[j]!)) };
   }

@@ -25,6 +25,7 @@ import { RandomHorizontalFlip } from "../transforms/flip.js";
 import { NormalizeImage, RandomResizedCrop, ResizeCenterCrop, evalResizeSide } from "../transforms/image.js";
 import { classInterleavedOrder } from "../order.js";
 import { buildImageCache, type ImageCacheOptions } from "../image-cache.js";
+import { repeatOverTime } from "../time-repeat.js";
 
 export type ImageNetSplit = "train" | "val";
 
@@ -172,7 +173,7 @@ export class ImageNetSource implements BatchSource {
       if (f.shape[1] !== 3 || f.shape[2] !== S || f.shape[3] !== S) throw new Error(`ImageNetSource: transform gave [${f.shape}], expected [1, 3, ${S}, ${S}]`);
       for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) x[(b * plane + p) * 3 + c] = f.data[c * plane + p]!;
     }
-    const seq = tf.tidy(() => tf.tile(tf.expandDims(tf.tensor4d(x, [B, S, S, 3]), 0), [o.T, 1, 1, 1, 1]));
+    const seq = tf.tidy(() => repeatOverTime(tf.tensor4d(x, [B, S, S, 3]), o.T));
     return { x: seq, labels: Int32Array.from(idx, (j) => this.store.label(j)) };
   }
 }
