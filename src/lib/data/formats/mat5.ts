@@ -201,8 +201,9 @@ function writeMatrix(name: string, v: MatValue): Uint8Array {
 }
 
 /** Write variables as a little-endian level-5 MAT-file; `compress` wraps each in miCOMPRESSED (zlib). */
-export function writeMat5(vars: Record<string, MatValue>, opts: { compress?: boolean; header?: string } = {}): Uint8Array {
-  const header = new Uint8Array(128).fill(0x20);
+export function writeMat5(vars: Record<string, MatValue>, opts: { compress?: boolean; header?: string; headerPad?: "space" | "nul" } = {}): Uint8Array {
+  // The header text is padded to 116 bytes: MATLAB pads with spaces, scipy's savemat with NULs.
+  const header = new Uint8Array(128).fill(opts.headerPad === "nul" ? 0 : 0x20);
   header.set(Array.from((opts.header ?? "MATLAB 5.0 MAT-file, written by spikelab").slice(0, 116), (c) => c.charCodeAt(0)));
   header.fill(0, 116, 124);
   header.set([0x00, 0x01, 0x49, 0x4d], 124); // version 0x0100, 'I' 'M'
