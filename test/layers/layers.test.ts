@@ -101,3 +101,13 @@ describe("multi-step stateless layers", () => {
     expect(s.forward(randn([2, 5, 3], 1)).shape).toEqual([2, 5, 2]);
   });
 });
+
+describe("seeded initialisation", () => {
+  it("kaiming-normal with seed 0 is the same every time (TF.js's Gaussian treats seed 0 as unseeded)", () => {
+    const w = (seed: number) => Array.from(new Conv2d(3, 4, 3, { init: "kaiming-normal", seed }).parameters()[0]!.variable.dataSync());
+    expect(w(0)).toEqual(w(0));
+    expect(w(0)).not.toEqual(w(1));
+    expect(Array.from(new Linear(5, 3, { init: "kaiming-normal", seed: 0 }).parameters()[0]!.variable.dataSync()))
+      .toEqual(Array.from(new Linear(5, 3, { init: "kaiming-normal", seed: 0 }).parameters()[0]!.variable.dataSync()));
+  });
+});

@@ -9,6 +9,7 @@
 import { tf } from "../backend/tf.js";
 import type { Module, NamedParameter } from "./module.js";
 import { seqToAnn } from "./seq.js";
+import { tfNormalSeed } from "../util/random.js";
 
 let uid = 0;
 const vname = (s: string) => `${s}_${uid++}`;
@@ -16,7 +17,7 @@ const vname = (s: string) => `${s}_${uid++}`;
 export type InitKind = "default" | "kaiming-normal";
 
 function initWeight(shape: number[], fanIn: number, fanOut: number, init: InitKind, seed: number): tf.Tensor {
-  if (init === "kaiming-normal") return tf.randomNormal(shape, 0, Math.sqrt(2 / fanOut), "float32", seed);
+  if (init === "kaiming-normal") return tf.randomNormal(shape, 0, Math.sqrt(2 / fanOut), "float32", tfNormalSeed(seed));
   const bound = 1 / Math.sqrt(fanIn);
   return tf.randomUniform(shape, -bound, bound, "float32", seed);
 }

@@ -51,3 +51,13 @@ export class Rng {
     return Math.floor(this.next() * 2 ** 31);
   }
 }
+
+/**
+ * The seed to hand TF.js's Gaussian generators (`tf.randomNormal`, `tf.truncatedNormal`, `tf.randomGamma`): they
+ * test the seed for truthiness (`seed ? seed : Math.random()`), so seed 0 silently means "unseeded" and a model
+ * built with seed 0 gets a different initialisation in every process. 0 is mapped to −1 (callers use seeds ≥ 0).
+ * `tf.randomUniform` checks `seed == null` and needs no mapping.
+ */
+export function tfNormalSeed(seed: number): number {
+  return seed === 0 ? -1 : seed;
+}
