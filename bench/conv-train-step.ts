@@ -7,16 +7,11 @@
  */
 import { pathToFileURL } from "node:url";
 import { currentBackend, tf, useBackend, type BackendRung } from "../src/lib/backend/index.js";
+import { median } from "../src/lib/util/timing.js";
 
 const SHAPE = [16, 48, 48, 2] as const;
 const FILTERS = 64;
 const CLASSES = 10;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 async function timeStep(rung: BackendRung, warmup: number, runs: number): Promise<number> {
   await useBackend(rung, { log: false });

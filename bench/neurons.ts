@@ -27,6 +27,7 @@ import { mulFreePsnForward } from "../src/lib/neurons/mulfree-psn.js";
 import { maskedWeight, psnForward, psnForwardOps, slidingPsnForward } from "../src/lib/neurons/psn.js";
 import { atan } from "../src/lib/surrogate.js";
 import { writeFileAtomic } from "../src/lib/util/fs.js";
+import { median } from "../src/lib/util/timing.js";
 
 export type BenchNeuron = "IF" | "LIF" | "LegacyLIF" | "IF+IMP" | "PLIF" | "PSN" | "MaskedPSN" | "SlidingPSN" | "MPE-PSN" | "MulFreePSN";
 
@@ -76,12 +77,6 @@ export const FULL_GRID = {
   Ns: [2 ** 8, 2 ** 10, 2 ** 12, 2 ** 14, 2 ** 16, 2 ** 18, 2 ** 20],
 };
 export const QUICK_GRID = { Ts: [2, 8, 32], Ns: [2 ** 8, 2 ** 12, 2 ** 16] };
-
-function median(a: number[]): number {
-  const s = [...a].sort((p, q) => p - q);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /** One forward + backward; returns a tensor to sync on. */
 function step(neuron: BenchNeuron, fused: boolean, x: tf.Tensor, w: tf.Tensor, v0: tf.Tensor, pw: tf.Tensor): tf.Tensor {

@@ -24,15 +24,11 @@ import { lifMultiStep } from "../../src/lib/neurons/lif.js";
 import { psnForward } from "../../src/lib/neurons/psn.js";
 import { atan } from "../../src/lib/surrogate.js";
 import { writeFileAtomic } from "../../src/lib/util/fs.js";
+import { median } from "../../src/lib/util/timing.js";
 
 export const DEFAULT_CELLS = "4,4096 16,4096 64,4096 4,65536 16,65536 64,65536 16,1048576";
 
 export type SyncMode = "one" | "full";
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function fence(t: tf.Tensor, sync: SyncMode): void {
   if (sync === "full") {

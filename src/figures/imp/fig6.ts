@@ -22,6 +22,7 @@ import { IFNode } from "../../lib/neurons/if.js";
 import { IMP_INIT } from "../../lib/neurons/imp.js";
 import type { ItemResult, RunContext } from "../../lib/repro/item.js";
 import type { Scale } from "../../lib/repro/verdict.js";
+import { median } from "../../lib/util/timing.js";
 
 export const PAPER_LOG_NS = [8, 12, 16, 20];
 export const PAPER_TS = [2, 4, 8, 16, 32];
@@ -111,12 +112,6 @@ export function runOnce(arm: BenchArm, x: tf.Tensor, target: tf.Tensor): ArmTimi
   Object.values(grads).forEach((g) => g.dispose());
   arm.node.reset();
   return { forwardMs: t1 - t0, backwardMs: t2 - t1, totalMs: t2 - t0, gradNames, impGradAbsSum };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function summarise(runs: ArmTiming[]): ArmTiming {
