@@ -5,10 +5,10 @@
  * `LIFSpike` (legacy LIF, τ = 0.25, op-by-op loop over T, as the official code) divided by the time of
  * the vectorised MPE-PSN (variant A, Bernoulli estimate included) on the running backend: the arms run
  * interleaved round by round after warm-up rounds, and the ratio is the median over rounds of the per-round
- * ratio (see `util/timing.ts` for why a shared machine needs this). Three tables: forward (the paper's quantity), forward + backward,
- * and forward against the fused sequential LIF (one kernel for all T) to show how much of the claim
- * survives a fast sequential baseline. The paper measured on a GPU; ratios on a CPU backend differ,
- * so the comparison uses a loose tolerance and states the hardware.
+ * ratio (see `util/timing.ts` for why a shared machine needs this). Three tables: forward (the paper's
+ * quantity), forward + backward, and forward against the fused sequential LIF (one kernel for all T) to
+ * show how much of the claim survives a fast sequential baseline. The paper measured on a GPU; ratios on a
+ * CPU backend differ, so the comparison uses a loose tolerance and states the hardware.
  */
 import { tf } from "../../lib/backend/tf.js";
 import { lineChart } from "../../lib/plot/charts.js";
