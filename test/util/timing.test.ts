@@ -22,7 +22,9 @@ describe("median", () => {
 describe("timeInterleaved", () => {
   it("calls every arm once per round, rotates the starting arm, and records only the timed rounds", () => {
     const calls: string[] = [];
-    const samples = timeInterleaved({ a: () => void calls.push("a"), b: () => void calls.push("b"), c: () => void calls.push("c") }, { repeats: 3, warmup: 1 });
+    const rounds: number[] = [];
+    const samples = timeInterleaved({ a: () => void calls.push("a"), b: () => void calls.push("b"), c: () => void calls.push("c") }, { repeats: 3, warmup: 1, onRound: (r) => rounds.push(r) });
+    expect(rounds).toEqual([-1, 0, 1, 2]);
     // Warm-up round −1 starts at arm (−1 mod 3) = c; rounds 0, 1, 2 start at a, b, c.
     expect(calls.join("")).toBe("cab" + "abc" + "bca" + "cab");
     expect(Object.keys(samples)).toEqual(["a", "b", "c"]);
@@ -32,10 +34,11 @@ describe("timeInterleaved", () => {
     }
     expect(() => timeInterleaved({ a: () => {} }, { repeats: 0 })).toThrow(/positive integer/);
   });
-  it("samples measure each arm's own work", () => {
-    const busy = (ms: number) => () => { const t = performance.now(); while (performance.now() - t < ms); };
-    const s = timeInterleaved({ slow: busy(6), fast: busy(1) }, { repeats: 3, warmup: 0 });
-    for (const v of s.slow) expect(v).toBeGreaterThanOrEqual(6);
-    expect(median(s.slow)).toBeGreaterThan(median(s.fast));
+  it("each sample is the clock time spent inside that arm's call", () => {
+    let t = 0;
+    const clock = () => t;
+    const s = timeInterleaved({ slow: () => { t += 6; }, fast: () => { t += 1; } }, { repeats: 3, warmup: 2, clock });
+    expect(s).toEqual({ slow: [6, 6, 6], fast: [1, 1, 1] });
+    expect(medianPairedRatio(s.slow, s.fast)).toBe(6);
   });
 });

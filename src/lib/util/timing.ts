@@ -26,22 +26,25 @@ export function medianPairedRatio(a: readonly number[], b: readonly number[]): n
 /**
  * Wall time (ms) of each arm over `repeats` rounds: every round calls each arm once, the starting arm rotating
  * from round to round; `warmup` unrecorded rounds come first. Returns the samples per arm, in round order, so
- * sample i of every arm comes from the same round.
+ * sample i of every arm comes from the same round. `onRound` is called after each round, warm-ups included
+ * (negative round numbers), e.g. to tick a progress bar. `clock` (ms) defaults to `performance.now`.
  */
-export function timeInterleaved<K extends string>(arms: Record<K, () => void>, opts: { repeats: number; warmup?: number }): Record<K, number[]> {
+export function timeInterleaved<K extends string>(arms: Record<K, () => void>, opts: { repeats: number; warmup?: number; onRound?: (round: number) => void; clock?: () => number }): Record<K, number[]> {
   const names = Object.keys(arms) as K[];
   if (!(Number.isInteger(opts.repeats) && opts.repeats >= 1)) throw new Error(`timeInterleaved: repeats must be a positive integer, got ${opts.repeats}`);
   const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   const warmup = opts.warmup ?? 1;
+  const now = opts.clock ?? (() => performance.now());
   for (let round = -warmup; round < opts.repeats; round++) {
     const start = ((round % names.length) + names.length) % names.length;
     for (let j = 0; j < names.length; j++) {
       const name = names[(start + j) % names.length]!;
-      const t0 = performance.now();
+      const t0 = now();
       arms[name]();
-      const ms = performance.now() - t0;
+      const ms = now() - t0;
       if (round >= 0) samples[name].push(ms);
     }
+    opts.onRound?.(round);
   }
   return samples;
 }
