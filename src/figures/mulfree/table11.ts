@@ -8,8 +8,8 @@
  * update. Per T all networks are built first and their steps timed interleaved round by round (one warm-up
  * round, then `steps` rounds; see `util/timing.ts`); the median step time is scaled to an epoch of 50 000
  * images: s/epoch = step time × ⌈50 000 / B⌉ (so the report says "extrapolated"), and the ratio to PSN is the
- * median of the per-round ratios. Autoselect's own selection time is
- * reported as a share of that epoch, like the paper's 1.17 % / 0.39 % / 0.27 %.
+ * median of the per-round ratios. Autoselect's own selection time is reported as a share of that epoch, like
+ * the paper's 1.17 % / 0.39 % / 0.27 %.
  * A CPU's absolute seconds cannot be compared with the paper's H20/A100 seconds (NOT-RUN); the cost relative
  * to PSN at the same T can, and is compared with the H20 rows.
  */

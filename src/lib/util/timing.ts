@@ -4,9 +4,10 @@
  * Why interleave: on the shared 2-core VMs this project runs on, the same op sequence alternates between a fast
  * and a several-times-slower phase that lasts for several calls. Measured with the op-by-op LIF at T 4, N 2^16
  * on wasm: 2.5 ms and no page faults per call in the fast phase, 16–18 ms and ≈ 1,300 minor page faults (fresh
- * memory pages touched) in the slow one, in runs of 5–10 calls, while a plain JS loop stays flat. Timing one arm's block of repeats and then the other's lets a phase change land on one arm only
- * and skews their ratio several-fold. Running the arms round-robin (the first arm rotating each round) puts both
- * arms in the same phase, and the median over rounds of the per-round ratio damps what is left.
+ * memory pages touched) in the slow one, in runs of 5–10 calls, while a plain JS loop stays flat. Timing one
+ * arm's block of repeats and then the other's lets a phase change land on one arm only and skews their ratio
+ * several-fold. Running the arms round-robin (the first arm rotating each round) puts both arms in the same
+ * phase, and the median over rounds of the per-round ratio damps what is left.
  */
 
 /** Median; the mean of the two middle values for an even count. */
