@@ -74,19 +74,23 @@ function build(kind: NeuronKind, T: number, s: SpeedSetting, k: number, strategy
   return seqCifarNet({ neuron: neuronFactory(kind, { k, strategy }), T, numClasses: 100, channels: s.width });
 }
 
-interface Arm { variant: SpeedVariant; model: Module; selection?: AutoselectResult }
+interface Arm { variant: SpeedVariant; model: Module; k?: number; selection?: AutoselectResult }
 
 /** Every network timed at one T: PSN, then per k ≤ T each fixed strategy and the autoselected one. */
-function armsAt(T: number, s: SpeedSetting, x: tf.Tensor, seed: number, selections: Record<string, unknown>): Arm[] {
+function armsAt(T: number, s: SpeedSetting, x: tf.Tensor, seed: number): Arm[] {
   const arms: Arm[] = [{ variant: "psn", model: build("psn", T, s, 1, "shift") }];
   for (const k of s.ks.filter((kk) => kk <= T)) {
     for (const strategy of MULFREE_STRATEGIES) arms.push({ variant: `k=${k}/${strategy}`, model: build("mulfree", T, s, k, strategy) });
     const model = build("mulfree", T, s, k, "shift");
-    const selection = autoselectStrategies(model, x, { m: 2, seed });
-    selections[`T=${T}/k=${k}`] = selection.layers.map((l) => ({ layer: l.name, shape: l.shape, timesMs: l.timesMs, chosen: l.chosen }));
-    arms.push({ variant: `k=${k}/autoselect`, model, selection });
+    arms.push({ variant: `k=${k}/autoselect`, model, k, selection: autoselectStrategies(model, x, { m: 2, seed }) });
   }
   return arms;
+}
+
+/** How many layers Algorithm 1 gave each strategy, e.g. "toeplitz ×2, shift ×1". */
+function choiceSummary(selection: AutoselectResult): string {
+  const chosen = selection.layers.map((l) => l.chosen);
+  return [...new Set(chosen)].map((c) => `${c} ×${chosen.filter((x) => x === c).length}`).join(", ");
 }
 
 /**
@@ -103,17 +107,19 @@ export async function trainingSpeed(ctx: RunContext): Promise<{ rows: SpeedRow[]
   for (const T of s.Ts) {
     const x = tf.randomNormal([T, s.batch, 32, 1, 3], 0, 1, "float32", ctx.seed + T);
     const labels = Int32Array.from({ length: s.batch }, (_, i) => i % 100);
-    const arms = armsAt(T, s, x, ctx.seed, selections);
-    const steppers = arms.map((a) => trainingStep(a.model, x, labels));
+    const arms: Arm[] = [];
+    const steppers: ReturnType<typeof trainingStep>[] = [];
     try {
+      arms.push(...armsAt(T, s, x, ctx.seed));
+      steppers.push(...arms.map((a) => trainingStep(a.model, x, labels)));
       const samples = timeInterleaved(Object.fromEntries(arms.map((a, i) => [a.variant, steppers[i]!.step])), { repeats: s.steps, warmup: 1, onRound: () => bar.tick(1, `T=${T}`) });
-      for (const a of arms) {
-        const stepMs = median(samples[a.variant]!);
-        const chosen = a.selection?.layers.map((l) => l.chosen);
+      for (const { variant, k, selection } of arms) {
+        const stepMs = median(samples[variant]!);
         rows.push({
-          T, variant: a.variant, stepMs, epochS: (stepMs * perEpoch) / 1000, ratioToPsn: medianPairedRatio(samples[a.variant]!, samples.psn!),
-          ...(a.selection && chosen ? { selectionShare: a.selection.overheadMs / (stepMs * perEpoch), chosen: [...new Set(chosen)].map((c) => `${c} ×${chosen.filter((x) => x === c).length}`).join(", ") } : {}),
+          T, variant, stepMs, epochS: (stepMs * perEpoch) / 1000, ratioToPsn: medianPairedRatio(samples[variant]!, samples.psn!),
+          ...(selection ? { selectionShare: selection.overheadMs / (stepMs * perEpoch), chosen: choiceSummary(selection) } : {}),
         });
+        if (selection) selections[`T=${T}/k=${k}`] = selection.layers.map((l) => ({ layer: l.name, shape: l.shape, timesMs: l.timesMs, chosen: l.chosen }));
       }
     } finally {
       steppers.forEach((st) => st.dispose());
