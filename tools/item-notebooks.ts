@@ -9,7 +9,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ITEMS } from "../src/lib/repro/items.js";
+import { ITEMS } from "../src/figures/items.js";
 import { itemCellsFor } from "./item-notebooks-cells.js";
 
 const SRC = join("notebooks", "src", "items");

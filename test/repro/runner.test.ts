@@ -1,51 +1,97 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+// The generic runner, CLI and registry on a toy registry: a paper the library has never heard of.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseArgs } from "../../src/lib/repro/cli.js";
-import { getItem, ITEMS } from "../../src/lib/repro/items.js";
-import { closestIds, defaultScale, listItems, resolveIds, runItem } from "../../src/lib/repro/runner.js";
+import { claimList, TOLERANCES } from "../../src/lib/repro/claims.js";
+import { checkOutputRoot, parseCliArgs } from "../../src/lib/repro/cli.js";
+import type { ReproItem } from "../../src/lib/repro/item.js";
+import { Registry } from "../../src/lib/repro/registry.js";
+import { defaultScale, listItems, runItem } from "../../src/lib/repro/runner.js";
 
-describe("reproduce.ts arguments and ids", () => {
+function toyRegistry(): Registry {
+  const { add, claims } = claimList("toy");
+  add({ item: "sum", key: "two-plus-two", setting: "integers", quantity: "sum", value: 4, unit: "", source: "arithmetic", tolerance: TOLERANCES.exact, kind: "exact" });
+  add({ item: "sum", key: "acc", setting: "a trained net", quantity: "accuracy", value: 90, unit: "%", source: "a log", tolerance: TOLERANCES.trained, kind: "trained" });
+  const items: ReproItem[] = [
+    {
+      id: "toy:sum", paper: "toy", item: "sum", title: "Two plus two", needs: { cpuMinutes: { smoke: 0.1 } }, scales: ["smoke", "paper"], status: "ready",
+      load: async () => async (ctx) => ({
+        title: "Two plus two", data: { seed: ctx.seed }, notes: ["computed"],
+        reproduced: [{ claimId: "toy:sum/two-plus-two", value: 2 + 2 }, { claimId: "toy:sum/acc", value: 88 }],
+        figures: [{ name: "bars", spec: { $schema: "https://vega.github.io/schema/vega-lite/v5.json", data: { values: [{ x: "a", y: 1 }, { x: "b", y: 2 }] }, mark: "bar", encoding: { x: { field: "x", type: "nominal" }, y: { field: "y", type: "quantitative" } } } }],
+      }),
+    },
+    { id: "toy:later", paper: "toy", item: "later", title: "Not yet", needs: { cpuMinutes: {} }, scales: ["smoke"], status: "not-built", reason: "needs a loader" },
+  ];
+  return new Registry({ papers: [{ id: "toy", title: "A toy paper" }], claims, items });
+}
+
+describe("reproduce.ts arguments", () => {
   it("parses ids, scale, out and seed, and rejects bad values naming them", () => {
-    expect(parseArgs(["imp:fig3", "--scale", "small", "--out", "o", "--seed", "3"])).toEqual({ command: "run", ids: ["imp:fig3"], scale: "small", out: "o", seed: 3 });
-    expect(parseArgs(["list"]).command).toBe("list");
-    expect(() => parseArgs(["x", "--scale", "huge"])).toThrow(/--scale must be one of smoke, small, paper, got 'huge'/);
-    expect(() => parseArgs(["x", "--seed", "1.5"])).toThrow(/--seed must be an integer/);
-    expect(() => parseArgs(["x", "--bogus"])).toThrow(/unknown option '--bogus'/);
+    expect(parseCliArgs(["imp:fig3", "--scale", "small", "--out", "o", "--seed", "3"])).toEqual({ command: "run", ids: ["imp:fig3"], scale: "small", out: "o", seed: 3 });
+    expect(parseCliArgs(["imp:fig3", "--seed=-2"]).seed).toBe(-2);
+    expect(parseCliArgs(["list"]).command).toBe("list");
+    expect(parseCliArgs([]).command).toBe("help");
+    expect(() => parseCliArgs(["x", "--scale", "huge"])).toThrow(/--scale must be one of smoke, small, paper, got 'huge'/);
+    expect(() => parseCliArgs(["x", "--seed", "1.5"])).toThrow(/--seed must be an integer/);
+    expect(() => parseCliArgs(["x", "--bogus"])).toThrow(/--bogus/);
+    expect(() => parseCliArgs(["x", "--scale"])).toThrow(/--scale/);
   });
-  it("expands a bare item to every paper that has it and suggests close ids for typos", () => {
-    expect(resolveIds("table2").map((i) => i.id).sort()).toEqual(["imp:table2", "mpe-psn:table2", "mulfree:table2"]);
-    expect(resolveIds("imp:fig3").map((i) => i.id)).toEqual(["imp:fig3"]);
-    expect(closestIds("imp:fgi3")[0]).toBe("imp:fig3");
-    expect(() => resolveIds("imp:fig33")).toThrow(/unknown item 'imp:fig33'. Closest: imp:fig3/);
+  it("rejects what it would otherwise ignore or misread: list arguments, unsafe seeds", () => {
+    expect(() => parseCliArgs(["list", "extra"])).toThrow(/'list' takes no arguments, got 'extra'/);
+    expect(() => parseCliArgs(["list", "--scale", "small"])).toThrow(/'list' takes no options/);
+    expect(() => parseCliArgs(["x", "--seed", "99999999999999999999999"])).toThrow(/--seed must be an integer between .* got '99999999999999999999999'/);
+    expect(parseCliArgs(["x", "--seed", String(Number.MAX_SAFE_INTEGER)]).seed).toBe(Number.MAX_SAFE_INTEGER);
   });
-  it("lists every item of the three reproduction issues, built or not", () => {
-    const ids = ITEMS.map((i) => i.id);
-    for (const id of ["mpe-psn:fig1", "mpe-psn:fig4", "imp:fig6", "imp:table7", "mulfree:table11", "mulfree:fig6"]) expect(ids).toContain(id);
-    for (const i of ITEMS) if (i.status === "not-built") expect(i.reason, i.id).toBeTruthy();
-    expect(listItems()).toContain("| imp:fig3 | ready |");
+  it("checks the output folder before any work: unwritable or not a folder is an error naming it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-out-"));
+    checkOutputRoot(join(dir, "new", "deeper"));
+    expect(existsSync(join(dir, "new", "deeper"))).toBe(true);
+    writeFileSync(join(dir, "file"), "x");
+    expect(() => checkOutputRoot(join(dir, "file"))).toThrow(/--out .*file: cannot write results there .*expected a writable folder/);
+    expect(() => checkOutputRoot("/proc/x")).toThrow(/--out \/proc\/x: cannot write results there/);
+  });
+});
+
+describe("a registry", () => {
+  it("resolves ids, bare items and typos, and rejects duplicates and unknown papers", () => {
+    const reg = toyRegistry();
+    expect(reg.resolveIds("sum").map((i) => i.id)).toEqual(["toy:sum"]);
+    expect(reg.closestIds("toy:sun")[0]).toBe("toy:sum");
+    expect(() => reg.resolveIds("toy:summ")).toThrow(/unknown item 'toy:summ'. Closest: toy:sum/);
+    expect(() => reg.getClaim("toy:sum/x")).toThrow(/unknown claim id 'toy:sum\/x'/);
+    expect(() => new Registry({ papers: [{ id: "a", title: "A" }], claims: [], items: [...reg.items] })).toThrow(/names paper 'toy', which is not registered/);
+    expect(() => new Registry({ papers: [{ id: "toy", title: "A" }], claims: [...reg.claims, ...reg.claims], items: [] })).toThrow(/duplicate claim ids/);
+    expect(listItems(reg)).toContain("| toy:later | not-built |");
   });
 });
 
 describe("running an item end to end", () => {
-  it("imp:fig3 writes result.json, report.md (scale first) and the figure; all claims reproduced", async () => {
+  it("writes result.json, report.md (scale first) and the figure; verdicts per kind and scale", async () => {
+    const reg = toyRegistry();
     const out = mkdtempSync(join(tmpdir(), "sl-repro-"));
-    const item = getItem("imp:fig3")!;
-    expect(defaultScale(item)).toBe("paper");
-    const r = await runItem(item, { outRoot: out, log: false });
-    expect(r.comparisons.map((c) => c.status)).toEqual(Array(6).fill("REPRODUCED"));
-    const dir = join(out, "imp", "fig3", "paper");
+    const item = reg.getItem("toy:sum")!;
+    expect(defaultScale(item)).toBe("smoke");
+    const smoke = await runItem(reg, item, { outRoot: out, log: false });
+    expect(smoke.comparisons.map((c) => c.status)).toEqual(["REPRODUCED", "PARTIAL"]);
+    const paper = await runItem(reg, item, { outRoot: out, log: false, scale: "paper", seed: 7 });
+    expect(paper.comparisons.map((c) => c.status)).toEqual(["REPRODUCED", "MISMATCH"]);
+    const dir = join(out, "toy", "sum", "paper");
     const report = readFileSync(join(dir, "report.md"), "utf8");
     expect(report.split("\n")[0]).toMatch(/^Scale: \*\*paper\*\*/);
+    expect(report).toContain("Paper: A toy paper");
     const json = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
-    expect(json.environment).toMatchObject({ seed: 0, scale: "paper" });
+    expect(json.environment).toMatchObject({ seed: 7, scale: "paper" });
+    expect(json.data).toEqual({ seed: 7 });
     for (const k of ["backend", "tfjs", "node", "cpu", "cores", "git", "packageLockSha256", "wallS", "command", "date"]) expect(json.environment).toHaveProperty(k);
-    expect(json.comparisons[0]).toHaveProperty("tolerance");
-    expect(existsSync(join(dir, "fig3.svg")) && existsSync(join(dir, "fig3.png"))).toBe(true);
+    expect(existsSync(join(dir, "bars.svg")) && existsSync(join(dir, "bars.png"))).toBe(true);
   });
-  it("refuses an unbuilt item with its reason and an unsupported scale", async () => {
-    await expect(runItem(getItem("mulfree:table2")!)).rejects.toThrow(/mulfree:table2 is not built yet: needs an SHD loader/);
-    await expect(runItem(getItem("imp:fig3")!, { scale: "tiny" as never })).rejects.toThrow(/does not support --scale tiny/);
+  it("refuses an unbuilt item with its reason, an unsupported scale, and a value for an unregistered claim", async () => {
+    const reg = toyRegistry();
+    await expect(runItem(reg, reg.getItem("toy:later")!)).rejects.toThrow(/toy:later is not built yet: needs a loader/);
+    await expect(runItem(reg, reg.getItem("toy:sum")!, { scale: "small" })).rejects.toThrow(/does not support --scale small/);
+    const rogue: ReproItem = { ...reg.getItem("toy:sum")!, load: async () => async () => ({ title: "", data: null, notes: [], figures: [], reproduced: [{ claimId: "toy:sum/nope", value: 1 }] }) };
+    await expect(runItem(reg, rogue, { outRoot: mkdtempSync(join(tmpdir(), "sl-repro-")) })).rejects.toThrow(/unknown claim id 'toy:sum\/nope'/);
   });
 });

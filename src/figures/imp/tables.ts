@@ -16,7 +16,7 @@
 import { tf } from "../../lib/backend/tf.js";
 import { barChart, lineChart } from "../../lib/plot/charts.js";
 import type { ItemResult, Reproduced, RunContext } from "../../lib/repro/item.js";
-import { claimsFor } from "../../lib/repro/claims.js";
+import { claimsFor } from "../registry.js";
 import { pjToMj } from "../../lib/metrics/energy.js";
 import { networkEnergy } from "../../lib/metrics/sops.js";
 import { countParameters } from "../../lib/models/common.js";

@@ -84,7 +84,7 @@ export async function run(ctx: RunContext): Promise<ItemResult> {
   const chartData = [
     ...forward.map((r) => ({ T: r.T, ratio: r.ratio, N: r.N, source: "reproduced (this backend)" })),
   ];
-  const { getClaim } = await import("../../lib/repro/claims.js");
+  const { getClaim } = await import("../registry.js");
   for (const logN of PAPER_NS) for (const T of PAPER_TS) {
     chartData.push({ T, ratio: getClaim(`mpe-psn:fig1/N=2^${logN}/T=${T}`).value, N: `2^${logN}`, source: "paper (GPU, digitised)" });
   }

@@ -6,7 +6,7 @@
  */
 import { barChart } from "../../lib/plot/charts.js";
 import type { ItemResult, Reproduced, RunContext } from "../../lib/repro/item.js";
-import { getClaim } from "../../lib/repro/claims.js";
+import { getClaim } from "../registry.js";
 import { describeMpeSetting, mpeSetting, trainMpe } from "./experiment.js";
 import { disposeModel } from "../mulfree/seq-task.js";
 

@@ -7,7 +7,7 @@
  * Fig. 5 is the same data drawn as accuracy-vs-k curves (`runFig5`).
  */
 import { lineChart } from "../../lib/plot/charts.js";
-import { getClaim } from "../../lib/repro/claims.js";
+import { getClaim } from "../registry.js";
 import type { ItemResult, Reproduced, RunContext } from "../../lib/repro/item.js";
 import type { Scale } from "../../lib/repro/verdict.js";
 import { describeSetting, disposeModel, seqTaskSetting, trainSeqTask, type SeqTask } from "./seq-task.js";

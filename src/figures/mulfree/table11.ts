@@ -16,7 +16,7 @@
 import { tf } from "../../lib/backend/tf.js";
 import { lineChart } from "../../lib/plot/charts.js";
 import type { ItemResult, Reproduced, RunContext } from "../../lib/repro/item.js";
-import { CLAIMS } from "../../lib/repro/claims.js";
+import { claimsFor } from "../registry.js";
 import type { Scale } from "../../lib/repro/verdict.js";
 import type { Module } from "../../lib/layers/module.js";
 import { autoselectStrategies, type AutoselectResult } from "../../lib/neurons/autoselect.js";
@@ -133,7 +133,7 @@ export async function trainingSpeed(ctx: RunContext): Promise<{ rows: SpeedRow[]
 
 function reproducedOf(rows: SpeedRow[], scale: Scale): Reproduced[] {
   const out: Reproduced[] = [];
-  for (const c of CLAIMS.filter((c) => c.paper === "mulfree" && c.item === "table11")) {
+  for (const c of claimsFor("mulfree", "table11")) {
     const key = c.id.split("/").slice(1).join("/");
     const ratio = /^ratio\/k=(\d+)\/T=(\d+)$/.exec(key);
     if (ratio && scale === "smoke") {

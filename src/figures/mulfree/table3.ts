@@ -8,7 +8,7 @@
  * seq-CIFAR10 only (the CIFAR100 rows need `--scale small` or `paper`).
  */
 import { barChart } from "../../lib/plot/charts.js";
-import { getClaim } from "../../lib/repro/claims.js";
+import { getClaim } from "../registry.js";
 import type { ItemResult, Reproduced, RunContext } from "../../lib/repro/item.js";
 import type { NeuronFactoryOptions, NeuronKind } from "../../lib/models/neuron-factories.js";
 import { describeSetting, disposeModel, seqTaskSetting, trainSeqTask, type SeqTask } from "./seq-task.js";

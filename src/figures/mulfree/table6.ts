@@ -13,7 +13,7 @@
  */
 import { tf } from "../../lib/backend/tf.js";
 import { barChart } from "../../lib/plot/charts.js";
-import { getClaim } from "../../lib/repro/claims.js";
+import { getClaim } from "../registry.js";
 import type { ItemResult, RunContext } from "../../lib/repro/item.js";
 import { neuronOpEnergy, pjToUj, synapticEnergy } from "../../lib/metrics/energy.js";
 import { seqCifarNet } from "../../lib/models/seq-cifar.js";

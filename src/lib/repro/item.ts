@@ -7,7 +7,6 @@
  * vega) figures and notes. `reproduce.ts` and the notebooks both call `run()`; the runner turns the
  * reproduced values into comparisons and writes the report.
  */
-import type { PaperId } from "./claims.js";
 import type { ProgressBar } from "../util/progress.js";
 import type { Scale } from "./verdict.js";
 
@@ -43,8 +42,8 @@ export interface ItemNeeds {
 }
 
 export interface ReproItem {
-  id: `${PaperId}:${string}`;
-  paper: PaperId;
+  id: `${string}:${string}`;
+  paper: string;
   item: string;
   title: string;
   needs: ItemNeeds;

@@ -8,7 +8,7 @@ import { CifarSequenceSource } from "../../../src/lib/data/datasets/cifar.js";
 import { gratingImage } from "../../../src/lib/data/synthetic-cifar.js";
 import type { Module } from "../../../src/lib/layers/module.js";
 import { countParameters } from "../../../src/lib/models/common.js";
-import { getClaim } from "../../../src/lib/repro/claims.js";
+import { getClaim } from "../../../src/figures/registry.js";
 import { compareClaim } from "../../../src/lib/repro/verdict.js";
 import type { BatchSource } from "../../../src/lib/train/trainer.js";
 import { Rng } from "../../../src/lib/util/random.js";

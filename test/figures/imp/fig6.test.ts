@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { tf } from "../../../src/lib/backend/tf.js";
 import { CALLS, GRID, PAPER_LOG_NS, PAPER_TS, WASM_MAX_ELEMENTS, benchLoss, cellTooLarge, makeArms, measureCell, runOnce } from "../../../src/figures/imp/fig6.js";
 import { IFNode } from "../../../src/lib/neurons/if.js";
-import { claimsFor } from "../../../src/lib/repro/claims.js";
+import { claimsFor } from "../../../src/figures/registry.js";
 
 function setup(T: number, N: number, seed = 3) {
   const x0 = tf.randomNormal([T, 1, N], 0, 1, "float32", seed);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GRID, measure, PAPER_NS, PAPER_TS } from "../../../src/figures/mpe-psn/fig1.js";
-import { claimsFor } from "../../../src/lib/repro/claims.js";
+import { claimsFor } from "../../../src/figures/registry.js";
 import { medianPairedRatio } from "../../../src/lib/util/timing.js";
 
 describe("MPE-PSN Fig. 1 timing module", () => {

@@ -7,7 +7,7 @@ import { describeSetting, seqTaskData, seqTaskSetting, trainSeqTask, disposeMode
 import { TABLE3_METHODS } from "../../../src/figures/mulfree/table3.js";
 import { ordersFor, TABLE10_SETTINGS } from "../../../src/figures/mulfree/table10.js";
 import { run as runTable11 } from "../../../src/figures/mulfree/table11.js";
-import { claimsFor } from "../../../src/lib/repro/claims.js";
+import { claimsFor } from "../../../src/figures/registry.js";
 import { MULFREE_STRATEGIES } from "../../../src/lib/neurons/mulfree-psn.js";
 import { ProgressBar } from "../../../src/lib/util/progress.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { run, seqCifarNeuronsPerStep } from "../../../src/figures/mulfree/table6.js";
-import { claimsFor } from "../../../src/lib/repro/claims.js";
+import { claimsFor } from "../../../src/figures/registry.js";
 import { compareClaim } from "../../../src/lib/repro/verdict.js";
 
 describe("mul-free Table 6 from the network's own counts", () => {

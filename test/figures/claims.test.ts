@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CLAIMS, claimsFor, getClaim } from "../../src/lib/repro/claims.js";
+import { claimsFor, getClaim, REGISTRY } from "../../src/figures/registry.js";
+
+const CLAIMS = REGISTRY.claims;
 
 describe("claims registry", () => {
   it("has unique ids, finite values and every paper", () => {

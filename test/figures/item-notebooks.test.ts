@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { itemCellsFor } from "../../tools/item-notebooks-cells.js";
-import { ITEMS } from "../../src/lib/repro/items.js";
+import { ITEMS } from "../../src/figures/items.js";
 
 describe("item notebooks", () => {
   it("are present and up to date for every ready item (else: npx tsx tools/item-notebooks.ts)", () => {
@@ -13,8 +13,8 @@ describe("item notebooks", () => {
   it("are thin shells: they call reproduce(id) and showReport, at the item's default scale", () => {
     for (const item of ITEMS.filter((i) => i.status === "ready")) {
       const cells = itemCellsFor(item.id);
-      expect(cells).toContain(`sl.reproduce("${item.id}"`);
-      expect(cells).toContain("sl.showReport(report!)");
+      expect(cells).toContain(`kit.reproduce("${item.id}"`);
+      expect(cells).toContain("kit.showReport(report!)");
       expect(cells.split("%% ts").length - 1).toBe(3);
     }
   });
