@@ -19,7 +19,6 @@ function pending(paper: string, item: string, title: string, needs: ItemNeeds, r
   return { id: `${paper}:${item}` as ReproItem["id"], paper, item, title, needs, scales, status: "not-built", reason };
 }
 
-const NEEDS_NEURONS = "needs the parallel-neuron families (PSN, MPE-PSN, mul-free PSN; issue #3)";
 /** The IMP ImageNet tables: ImageNet-1k at paper scale (data/fetch/imagenet.ts), a 10-class subset at small. */
 const IMAGENET_DATASET = "ImageNet ILSVRC2012 (small: Imagenette 10-class subset, 64²; smoke: synthetic images)";
 /**
@@ -30,7 +29,6 @@ const IMAGENET_DATASET = "ImageNet ILSVRC2012 (small: Imagenette 10-class subset
  */
 const IMAGENET_SMALL_MINUTES: Partial<Record<number, number>> = { 3: 40, 5: 65, 6: 40 };
 
-const NEEDS_NETS = "needs the papers' networks and their training runs (issues #4, #6–#8)";
 
 export const ITEMS: ReproItem[] = [
   // MPE-PSN

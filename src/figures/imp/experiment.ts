@@ -42,8 +42,9 @@ import { cosineLr, warmupThen } from "../../lib/train/schedules.js";
 import { evaluate, train, type BatchSource, type EpochRecord, type LossRule } from "../../lib/train/trainer.js";
 import type { RunContext } from "../../lib/repro/item.js";
 import type { Scale } from "../../lib/repro/verdict.js";
-import { dvsClasses, dvsLoaders, type DvsDataset } from "../dvs-data.js";
-import { disposeModel, seqTaskData, seqTaskSetting } from "../mulfree/seq-task.js";
+import { dvsClasses, dvsLoaders, type DvsDataset } from "../common/dvs-data.js";
+import { cifarData } from "../common/cifar-data.js";
+import { rawDataPath } from "../common/data-root.js";
 
 export type ImpConfig = "48" | "128";
 export type ImpLoss = LossName | `tet-s(${number})`;
@@ -104,7 +105,7 @@ export interface ImpRun {
   test: BatchSource;
 }
 
-export async function trainImpDvs(s: ImpDvsSetting, o: { loss: ImpLoss; imp: boolean }, ctx: Pick<RunContext, "outDir" | "seed">): Promise<ImpRun> {
+export async function trainImpDvs(s: ImpDvsSetting, o: { loss: ImpLoss; imp: boolean }, ctx: Pick<RunContext, "sharedDir" | "seed">): Promise<ImpRun> {
   const split = s.config === "48" ? { cifar10dvs: "tebn" as const, ncaltech101: "seeded" as const } : { cifar10dvs: "seeded" as const, ncaltech101: "seeded" as const };
   const data = await dvsLoaders(s.dataset, s.data, ctx, { T: s.T, size: s.size, batchSize: s.batchSize, split, transform: transformFor(s) });
   const model = buildImpNet(s, o.imp, ctx.seed);
@@ -195,18 +196,18 @@ export function describeSewSetting(s: SewSetting): string {
 }
 
 export function imageNetRoot(): string {
-  return join(process.env.SPIKELAB_DATA ?? join("data", "raw"), "imagenet");
+  return rawDataPath("imagenet");
 }
 
 /** Train/test sources and class count of a setting (ImageNet folder, or the smoke synthetic images). */
-export async function sewData(s: SewSetting, ctx: Pick<RunContext, "outDir" | "seed" | "scale">): Promise<{ train: BatchSource; test: BatchSource; numClasses: number }> {
+export async function sewData(s: SewSetting, ctx: Pick<RunContext, "sharedDir" | "seed" | "scale">): Promise<{ train: BatchSource; test: BatchSource; numClasses: number }> {
   if (s.data === "synthetic") {
-    const data = await seqTaskData(seqTaskSetting("seq-cifar10", "smoke"), ctx);
+    const data = await cifarData("cifar10", "synthetic", ctx);
     const src = (tr: boolean) => new CifarSequenceSource(tr ? data.train : data.test, { layout: "image", repeat: s.T, batchSize: s.batchSize, limit: s.batchSize, ...(tr ? { shuffleSeed: ctx.seed + 1, hflip: true } : {}) });
     return { train: src(true), test: src(false), numClasses: 10 };
   }
   const root = s.root ?? imageNetRoot();
-  const cacheRoot = join(ctx.outDir, "..", "..", "..", "_images");
+  const cacheRoot = ctx.sharedDir("images");
   const load = (split: "train" | "val", perClass?: number) => loadImageNet({
     root, split, ...(s.classes ? { classes: s.classes } : {}), ...(perClass ? { perClass } : {}),
     ...(s.cacheSide ? { cache: { root: cacheRoot, shorterSide: s.cacheSide } } : {}),
@@ -228,14 +229,14 @@ export async function sewData(s: SewSetting, ctx: Pick<RunContext, "outDir" | "s
  * defines it (the setting and recipe version included), and reloaded instead of retrained. `sample` is the
  * first test batch (the input of the firing-rate / SOP measurement).
  */
-export async function trainSew(depth: 18 | 34 | 50, o: { loss: ImpLoss; imp: boolean }, ctx: Pick<RunContext, "outDir" | "seed" | "scale">, s: SewSetting = sewSetting(ctx.scale, depth)): Promise<ImpRun & { sample: tf.Tensor; setting: SewSetting }> {
+export async function trainSew(depth: 18 | 34 | 50, o: { loss: ImpLoss; imp: boolean }, ctx: Pick<RunContext, "sharedDir" | "seed" | "scale">, s: SewSetting = sewSetting(ctx.scale, depth)): Promise<ImpRun & { sample: tf.Tensor; setting: SewSetting }> {
   const data = await sewData(s, ctx);
   const model = buildSewNet(depth, o.imp, s.T, data.numClasses, ctx.seed, s.widthFactor);
   const loss = impLoss(o.loss);
   const sample = (await data.test.batch(0, 0)).x;
   const recipe = s.data === "synthetic" ? `sew-smoke-v1: T4 sgd0.05m0.9 cos1 ep1 train20 test20 b20 hflip` : `sew-imagenet-v1: ${JSON.stringify({ ...s, root: undefined })}`;
   const tag = s.data === "synthetic" ? "" : `-${s.scale}-${createHash("sha256").update(recipe).digest("hex").slice(0, 8)}`;
-  const dir = join(ctx.outDir, "..", "..", "..", "_runs", `imp-sew-r${depth}-${o.loss}-${o.imp ? "imp" : "noimp"}-seed${ctx.seed}${tag}`);
+  const dir = join(ctx.sharedDir("runs"), `imp-sew-r${depth}-${o.loss}-${o.imp ? "imp" : "noimp"}-seed${ctx.seed}${tag}`);
   tf.tidy(() => { model.forward(sample); }); // materialises the lazily shaped IMP before weights are loaded
   resetModule(model);
   let history: EpochRecord[];
@@ -263,4 +264,3 @@ export async function trainSew(depth: 18 | 34 | 50, o: { loss: ImpLoss; imp: boo
   return { history, bestTestAcc: Math.max(...accs), finalTestAcc: 100 * final.acc, model, test: data.test, sample, setting: s };
 }
 
-export { disposeModel };

@@ -21,11 +21,11 @@
  *   a class-balanced 20,000-image training subset, batch 32, three epochs, 2,000 test images; shown, never
  *   judged (PARTIAL);
  * - smoke: the same pipeline on synthetic grating images written as real CIFAR10 binary batches
- *   (`seqTaskData`), width ×1/16, all 200 / 50 images, 10 steps — a pipeline check, says nothing about the paper.
+ *   (`common/cifar-data.ts`), width ×1/16, all 200 / 50 images, 10 steps — a pipeline check, says nothing about the paper.
  */
 import { tf } from "../../lib/backend/tf.js";
 import { CifarSequenceSource } from "../../lib/data/datasets/cifar.js";
-import { resetModule, setTraining, type Module } from "../../lib/layers/module.js";
+import { disposeModule, resetModule, setTraining, type Module } from "../../lib/layers/module.js";
 import { LOSSES } from "../../lib/losses/index.js";
 import { sewResNetCifar } from "../../lib/models/sew-resnet.js";
 import { IFNode } from "../../lib/neurons/if.js";
@@ -36,7 +36,7 @@ import { atan } from "../../lib/surrogate.js";
 import { Lamb } from "../../lib/train/optimizers.js";
 import { cosineLr, warmupThen, type Schedule } from "../../lib/train/schedules.js";
 import { train, type BatchSource } from "../../lib/train/trainer.js";
-import { disposeModel, realDataRoot, seqTaskData, seqTaskSetting } from "../mulfree/seq-task.js";
+import { cifarData, cifarDataRoot } from "../common/cifar-data.js";
 
 export interface Fig4Setting {
   scale: Scale;
@@ -137,13 +137,13 @@ export interface Fig4Run {
 }
 
 /** CIFAR10 train / test sources of a setting: synthetic binary batches at smoke, `data/raw/cifar10` otherwise. */
-async function fig4Data(s: Fig4Setting, ctx: Pick<RunContext, "outDir" | "seed">): Promise<{ train: CifarSequenceSource; test: CifarSequenceSource }> {
+async function fig4Data(s: Fig4Setting, ctx: Pick<RunContext, "sharedDir" | "seed">): Promise<{ train: CifarSequenceSource; test: CifarSequenceSource }> {
   let data;
   try {
-    data = await seqTaskData({ ...seqTaskSetting("seq-cifar10", s.scale), data: s.data }, ctx);
+    data = await cifarData("cifar10", s.data, ctx);
   } catch (e) {
     if (s.data === "synthetic") throw e;
-    throw new Error(`imp:fig4 at scale ${s.scale} needs the real CIFAR10 binary batches under ${realDataRoot("cifar10")}/cifar-10-batches-bin ` +
+    throw new Error(`imp:fig4 at scale ${s.scale} needs the real CIFAR10 binary batches under ${cifarDataRoot("cifar10")}/cifar-10-batches-bin ` +
       `(or $SPIKELAB_DATA/cifar10/extract); fetch them with 'npx tsx data/fetch/cifar.ts --variant 10'. ${(e as Error).message}`);
   }
   const common = { layout: "image", repeat: s.T, batchSize: s.batchSize } as const;
@@ -154,7 +154,7 @@ async function fig4Data(s: Fig4Setting, ctx: Pick<RunContext, "outDir" | "seed">
 }
 
 /** Train the CIFAR SEW-ResNet with SDT and measure per-step test accuracy before and after. */
-export async function trainPerStep(s: Fig4Setting, ctx: Pick<RunContext, "seed" | "progress" | "outDir">): Promise<Fig4Run> {
+export async function trainPerStep(s: Fig4Setting, ctx: Pick<RunContext, "seed" | "progress" | "sharedDir">): Promise<Fig4Run> {
   const t0 = performance.now();
   const data = await fig4Data(s, ctx);
   const model = fig4Model(s, ctx.seed);
@@ -167,7 +167,7 @@ export async function trainPerStep(s: Fig4Setting, ctx: Pick<RunContext, "seed" 
   });
   bar.finish();
   const after = await perStepAccuracy(model, data.test);
-  disposeModel(model);
+  disposeModule(model);
   return {
     setting: s, before, after, trainLoss: history.map((h) => h.trainLoss),
     trainImages: data.train.batchesPerEpoch() * s.batchSize, testImages: data.test.size, seconds: (performance.now() - t0) / 1000,

@@ -13,6 +13,7 @@
  *   from the firing rates of trained networks;
  * - table7: accuracy vs time steps (CIFAR10-DVS 48², IMP + TET-S).
  */
+import { disposeModule } from "../../lib/layers/module.js";
 import { tf } from "../../lib/backend/tf.js";
 import { barChart, lineChart } from "../../lib/plot/charts.js";
 import type { ItemResult, Reproduced, RunContext } from "../../lib/repro/item.js";
@@ -20,7 +21,7 @@ import { claimsFor } from "../registry.js";
 import { pjToMj } from "../../lib/metrics/energy.js";
 import { networkEnergy } from "../../lib/metrics/sops.js";
 import { countParameters } from "../../lib/models/common.js";
-import { buildSewNet, describeImpSetting, describeSewSetting, disposeModel, impDvsSetting, sewSetting, trainImpDvs, trainSew, type ImpLoss } from "./experiment.js";
+import { buildSewNet, describeImpSetting, describeSewSetting, impDvsSetting, sewSetting, trainImpDvs, trainSew, type ImpLoss } from "./experiment.js";
 
 const reduced = (scale: string) => (scale === "paper" ? [] : [`Reduced scale (${scale}): numbers are shown, not judged.`]);
 const UNKNOWN_CELLS = "The paper's cells of this table are UNKNOWN (paper body unverified, papers.md §3.6): reported as not available; the rows below are spikelab's measurements.";
@@ -40,7 +41,7 @@ async function dvsRows(ctx: RunContext, jobs: { dataset: "cifar10dvs" | "ncaltec
     const s = impDvsSetting(j.dataset, j.config, ctx.scale, j.T);
     ran.add(describeImpSetting(s));
     const r = await trainImpDvs(s, { loss: j.loss, imp: j.imp }, ctx);
-    disposeModel(r.model);
+    disposeModule(r.model);
     rows.push({ setting: `${j.dataset} T=${s.T}`, method: j.method, accuracy: r.bestTestAcc, paper: "not available" });
     accs.push(r.bestTestAcc);
     bar.tick();
@@ -119,7 +120,7 @@ export async function runTable3(ctx: RunContext): Promise<ItemResult> {
   for (const { d, v } of jobs) {
     const r = await trainSew(d, v, ctx);
     ran.add(describeSewSetting(r.setting));
-    disposeModel(r.model);
+    disposeModule(r.model);
     r.sample.dispose();
     rows.push({ setting: `SEW-R${d} (${dataLabel(ctx.scale)})`, network: `sew-r${d}`, method: v.key.toUpperCase(), accuracy: r.finalTestAcc, paper: "" });
     bar.tick();
@@ -154,7 +155,7 @@ async function sewEnergyRows(ctx: RunContext, depths: (18 | 34 | 50)[], variants
       const e = networkEnergy(r.model, step, [r.sample], 4);
       step.dispose();
       r.sample.dispose();
-      disposeModel(r.model);
+      disposeModule(r.model);
       rows.push({ network: `SEW-R${d}`, method: v.key.toUpperCase(), "params (M)": e.params / 1e6, "SOPs (M)": e.sops / 1e6, "first-layer MACs (M)": e.firstLayerFlops / 1e6, "energy (mJ)": pjToMj(e.energy.totalPj), "accuracy (%)": r.finalTestAcc });
       bar.tick();
     }
@@ -169,7 +170,7 @@ export function sewParams(): Record<string, number> {
   for (const d of [18, 34, 50] as const) {
     const m = buildSewNet(d, false, 4, 1000, 0);
     out[`SEW-R${d}`] = countParameters(m);
-    disposeModel(m);
+    disposeModule(m);
   }
   return out;
 }

@@ -12,7 +12,7 @@
  */
 import type { tf } from "../../lib/backend/tf.js";
 import type { FrameLoader } from "../../lib/data/loader.js";
-import { dvsClasses, dvsLoaders, type DvsDataset } from "../dvs-data.js";
+import { dvsClasses, dvsLoaders, type DvsDataset } from "../common/dvs-data.js";
 import { Compose, RandomCrop, RandomHorizontalFlip } from "../../lib/data/transforms/index.js";
 import { leafModules, type Module } from "../../lib/layers/module.js";
 import { LOSSES } from "../../lib/losses/index.js";
@@ -71,7 +71,7 @@ export function describeMpeSetting(s: MpeSetting): string {
 }
 
 /** Train and test batch sources: frames cached once per setting; train gets RandomCrop(pad 4) + HFlip (papers.md §2.4). */
-export async function mpeData(s: MpeSetting, ctx: Pick<RunContext, "outDir" | "seed">): Promise<{ train: FrameLoader; test: FrameLoader }> {
+export async function mpeData(s: MpeSetting, ctx: Pick<RunContext, "sharedDir" | "seed">): Promise<{ train: FrameLoader; test: FrameLoader }> {
   return dvsLoaders(s.dataset, s.data, ctx, {
     T: s.T, size: s.size, batchSize: s.batchSize, split: { cifar10dvs: "tebn", ncaltech101: "mpe" },
     transform: new Compose([new RandomCrop(s.size, s.size, 4), new RandomHorizontalFlip()]),
@@ -112,7 +112,7 @@ export interface MpeRun {
 }
 
 /** One training run. `lambdaMem` overrides the setting's (Fig. 3a's run without L_mem uses 0). */
-export async function trainMpe(s: MpeSetting, neuron: MpeNeuron, ctx: Pick<RunContext, "outDir" | "seed">, o: { lambdaMem?: number; trackDistance?: boolean; mixup?: boolean } = {}): Promise<MpeRun> {
+export async function trainMpe(s: MpeSetting, neuron: MpeNeuron, ctx: Pick<RunContext, "sharedDir" | "seed">, o: { lambdaMem?: number; trackDistance?: boolean; mixup?: boolean } = {}): Promise<MpeRun> {
   const data = await mpeData(s, ctx);
   const model = buildMpeNet(s, neuron, ctx.seed, { trackDistance: o.trackDistance ?? false });
   const layers = mpeLayers(model);

@@ -11,9 +11,9 @@ import type { ItemResult, Reproduced, RunContext } from "../../lib/repro/item.js
 import { networkFiringRates } from "../../lib/metrics/rates.js";
 import type { tf } from "../../lib/backend/tf.js";
 import type { FrameLoader } from "../../lib/data/loader.js";
-import type { Module } from "../../lib/layers/module.js";
+import { disposeModule, type Module } from "../../lib/layers/module.js";
 import { describeMpeSetting, minMax, mpeSetting, trainMpe } from "./experiment.js";
-import { disposeModel } from "../mulfree/seq-task.js";
+
 
 function scaleNote(scale: string, T: number): string[] {
   return scale === "paper" ? [] : [`Reduced scale (${scale}): ${T === 16 ? "" : `T = ${T} instead of 16, `}numbers are shown, not judged.`];
@@ -34,8 +34,8 @@ export async function runFig3a(ctx: RunContext): Promise<ItemResult> {
     ...minMax(without.distance).map((v, e) => ({ epoch: e + 1, value: v, curve: "distance, without L_mem" })),
     ...minMax(acc).map((v, e) => ({ epoch: e + 1, value: v, curve: "test accuracy (with L_mem)" })),
   ];
-  disposeModel(withMem.model);
-  disposeModel(without.model);
+  disposeModule(withMem.model);
+  disposeModule(without.model);
   return {
     title: "Fig. 3a: distance between estimated and sequential potential, with / without L_mem, and accuracy (min-max normalised)",
     data: { setting: s, withMem: { distance: withMem.distance, testAcc: acc }, withoutMem: { distance: without.distance, testAcc: without.history.map((h) => 100 * (h.testAcc ?? NaN)) } },
@@ -78,7 +78,7 @@ export async function runFig3b(ctx: RunContext): Promise<ItemResult> {
       rows.push({ network: net === "lif" ? "vanilla LIF" : "MPE-PSN", layer: i + 1, rate });
       reproduced.push({ claimId: `mpe-psn:fig3b/${net}/layer=${i + 1}`, value: rate, note: name });
     });
-    disposeModel(r.model);
+    disposeModule(r.model);
     bar.tick();
   }
   bar.finish();
@@ -94,7 +94,7 @@ export async function runFig3b(ctx: RunContext): Promise<ItemResult> {
 export async function runAbstract(ctx: RunContext): Promise<ItemResult> {
   const s = mpeSetting("dvsgesture", ctx.scale);
   const r = await trainMpe(s, "mpe-psn", ctx, { mixup: ctx.scale === "paper" });
-  disposeModel(r.model);
+  disposeModule(r.model);
   return {
     title: "DVS128 Gesture top-1 accuracy of MPE-PSN (the abstract's 97.92 %)",
     data: { setting: s, history: r.history },

@@ -13,11 +13,11 @@ import { tf } from "../../lib/backend/tf.js";
 import { contourSpec, lineChart } from "../../lib/plot/charts.js";
 import { savePlotlyHtml } from "../../lib/plot/plotly.js";
 import type { ItemResult, Reproduced, RunContext } from "../../lib/repro/item.js";
-import { parametersOf, resetModule, setTraining } from "../../lib/layers/module.js";
+import { disposeModule, parametersOf, resetModule, setTraining } from "../../lib/layers/module.js";
 import { LOSSES } from "../../lib/losses/index.js";
 import { filterNormalizedDirection, lossSurface } from "../../lib/metrics/landscape.js";
 import { describeMpeSetting, mpeSetting, trainMpe, type MpeNeuron } from "./experiment.js";
-import { disposeModel } from "../mulfree/seq-task.js";
+
 
 export const CONTOUR_LEVELS = Array.from({ length: 11 }, (_, i) => +(0.1 + 0.5 * i).toFixed(1));
 
@@ -62,7 +62,7 @@ export async function run(ctx: RunContext): Promise<ItemResult> {
     surfaces[net] = z;
     figures.push({ name: `fig4-${net}`, spec: contourSpec({ z, xs: grid, ys: grid, levels: CONTOUR_LEVELS, title: `Fig. 4${net === "lif" ? "a" : "b"}: loss landscape, ${label} (scale ${ctx.scale})`, xTitle: "α (direction δ)", yTitle: "β (direction η)", colorTitle: "TET loss" }) });
     await savePlotlyHtml({ data: [{ type: "surface", z, x: grid, y: grid }], layout: { title: `${label} loss surface`, scene: { xaxis: { title: "α" }, yaxis: { title: "β" }, zaxis: { title: "loss" } } } }, join(ctx.outDir, `fig4-surface-${net}.html`));
-    disposeModel(r.model);
+    disposeModule(r.model);
   }
   bar.finish();
   figures.push({ name: "fig4c", spec: lineChart({ data: curves, x: "epoch", y: "value", color: "curve", title: `Fig. 4c: summed loss and test accuracy per epoch (scale ${ctx.scale})`, xTitle: "epoch", yTitle: "summed loss / accuracy (%)" }) });

@@ -4,11 +4,12 @@
  * (table2's only candidate number, CIFAR10 ResNet-19 T = 4, needs ResNet-19, which is not implemented.)
  * Reported: best test accuracy over the epochs, as the logs report it. The smoke scale runs T = 4 only.
  */
+import { disposeModule } from "../../lib/layers/module.js";
 import { barChart } from "../../lib/plot/charts.js";
 import type { ItemResult, Reproduced, RunContext } from "../../lib/repro/item.js";
 import { getClaim } from "../registry.js";
 import { describeMpeSetting, mpeSetting, trainMpe } from "./experiment.js";
-import { disposeModel } from "../mulfree/seq-task.js";
+
 
 export async function runTable1(ctx: RunContext): Promise<ItemResult> {
   const Ts = ctx.scale === "smoke" ? [4] : [4, 8, 10];
@@ -27,7 +28,7 @@ export async function runTable1(ctx: RunContext): Promise<ItemResult> {
       }
       const s = mpeSetting("cifar10dvs", ctx.scale, T);
       const r = await trainMpe(s, "mpe-psn", ctx, { mixup: mix });
-      disposeModel(r.model);
+      disposeModule(r.model);
       ran.push(describeMpeSetting(s) + (mix ? ", mixup" : ""));
       reproduced.push({ claimId, value: r.bestTestAcc, note: `T = ${s.T}, best of ${s.epochs} epochs` });
       rows.push({ setting: `CIFAR10-DVS T=${T}${mix ? " mixup" : ""}`, paper: getClaim(claimId).value, ours: r.bestTestAcc });
@@ -36,7 +37,7 @@ export async function runTable1(ctx: RunContext): Promise<ItemResult> {
   }
   const s = mpeSetting("ncaltech101", ctx.scale);
   const r = await trainMpe(s, "mpe-psn", ctx, { mixup: ctx.scale === "paper" });
-  disposeModel(r.model);
+  disposeModule(r.model);
   ran.push(describeMpeSetting(s));
   reproduced.push({ claimId: "mpe-psn:table1/ncaltech101/T=10", value: r.bestTestAcc, note: `T = ${s.T}${s.T === 10 ? "" : " (smoke)"}, best of ${s.epochs} epochs` });
   rows.push({ setting: "N-Caltech101 T=10", paper: getClaim("mpe-psn:table1/ncaltech101/T=10").value, ours: r.bestTestAcc });

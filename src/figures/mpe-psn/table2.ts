@@ -8,6 +8,7 @@
  * Scales: smoke = synthetic grating CIFAR10 (real binary batch files), width ×1/16, 1 epoch; small = real
  * CIFAR10 subset (5 000 / 1 000), width ×1/4, 3 epochs; paper = the full setting.
  */
+import { disposeModule } from "../../lib/layers/module.js";
 import { tf } from "../../lib/backend/tf.js";
 import { CifarSequenceSource } from "../../lib/data/datasets/cifar.js";
 import { lineChart } from "../../lib/plot/charts.js";
@@ -20,7 +21,8 @@ import { MPEPSN, collectMemLosses } from "../../lib/neurons/mpe-psn.js";
 import { Adam } from "../../lib/train/optimizers.js";
 import { cosineLr } from "../../lib/train/schedules.js";
 import { train } from "../../lib/train/trainer.js";
-import { disposeModel, seqTaskData, seqTaskSetting } from "../mulfree/seq-task.js";
+import { cifarData } from "../common/cifar-data.js";
+import { dataSourceFor } from "../common/scale.js";
 import { mpeLayers } from "./experiment.js";
 
 export function table2Setting(scale: RunContext["scale"]) {
@@ -32,7 +34,7 @@ export function table2Setting(scale: RunContext["scale"]) {
 export async function run(ctx: RunContext): Promise<ItemResult> {
   const st = table2Setting(ctx.scale);
   const T = 4;
-  const data = await seqTaskData(seqTaskSetting("seq-cifar10", ctx.scale), ctx); // same CIFAR10 files as the mul-free items
+  const data = await cifarData("cifar10", dataSourceFor(ctx.scale), ctx); // same CIFAR10 files as the mul-free items
   const src = (trainSet: boolean) => new CifarSequenceSource(trainSet ? data.train : data.test, {
     layout: "image", repeat: T, batchSize: st.batchSize, ...(trainSet ? { shuffleSeed: ctx.seed + 1, hflip: true } : {}),
     ...((trainSet ? st.trainLimit : st.testLimit) ? { limit: (trainSet ? st.trainLimit : st.testLimit)! } : {}),
@@ -46,7 +48,7 @@ export async function run(ctx: RunContext): Promise<ItemResult> {
     objective: (out: tf.Tensor, y: Labels, c) => mpeTotalLoss(out, y, collectMemLosses(layers), { lambdaMem: 0.01, epoch: c.epoch, cutoffEpoch: cutoff }),
     epochs: st.epochs, train: src(true), test: src(false), seed: ctx.seed, nonFinite: "zero", progress: false,
   });
-  disposeModel(model);
+  disposeModule(model);
   const accs = history.map((h) => 100 * (h.testAcc ?? NaN));
   return {
     title: "CIFAR10 ResNet-19 with MPE-PSN, T = 4 (the log behind the presumed Table 2)",

@@ -11,11 +11,8 @@
  * loss on the time-averaged output. At the paper scale mixup (α 0.2) / cutmix (α 1) with p 0.5 is added;
  * TrivialAugment and RandomErasing are not implemented (noted in the report).
  */
-import { join } from "node:path";
 import { tf } from "../../lib/backend/tf.js";
-import { CifarSequenceSource, loadCifar, type CifarSet, type CifarVariant } from "../../lib/data/datasets/cifar.js";
-import { generateSyntheticCifar } from "../../lib/data/synthetic-cifar.js";
-import { makeDirAtomic } from "../../lib/util/fs.js";
+import { CifarSequenceSource, type CifarSet, type CifarVariant } from "../../lib/data/datasets/cifar.js";
 import type { Module } from "../../lib/layers/module.js";
 import { crossEntropy, type Labels } from "../../lib/losses/cross-entropy.js";
 import { meanOutputPredict } from "../../lib/losses/sdt.js";
@@ -27,24 +24,22 @@ import { cosineLr } from "../../lib/train/schedules.js";
 import { evaluate, train, type EpochRecord, type LossRule } from "../../lib/train/trainer.js";
 import type { RunContext } from "../../lib/repro/item.js";
 import type { Scale } from "../../lib/repro/verdict.js";
+import { cifarData } from "../common/cifar-data.js";
+import type { ScaledSetting } from "../common/scale.js";
 
 export type SeqTask = "seq-cifar10" | "seq-cifar100" | "pixel-cifar10";
 
-export interface SeqTaskSetting {
+export interface SeqTaskSetting extends ScaledSetting {
   task: SeqTask;
-  scale: Scale;
   variant: CifarVariant;
   /** Training / test samples used (null = all). */
   trainLimit: number | null;
   testLimit: number | null;
-  epochs: number;
-  batchSize: number;
   /** seq-CIFAR conv width (paper 128) or pixel-CIFAR widths (paper 128, 256). */
   widths: [number, number];
   /** Pixel task: average-pool factor of the image (1 = T 1024). */
   downsample: number;
   mix: boolean;
-  data: "synthetic" | "real";
 }
 
 const VARIANT: Record<SeqTask, CifarVariant> = { "seq-cifar10": "cifar10", "seq-cifar100": "cifar100", "pixel-cifar10": "cifar10" };
@@ -70,26 +65,9 @@ export function describeSetting(s: SeqTaskSetting): string {
     `widths ${s.widths.join("/")}, ${s.epochs} epoch(s), batch ${s.batchSize}`;
 }
 
-/** Root holding the extracted `cifar-*-b*` folders for real data (override with SPIKELAB_DATA). */
-export function realDataRoot(variant: CifarVariant): string {
-  return join(process.env.SPIKELAB_DATA ?? join("data", "raw"), variant, "extract");
-}
-
-const loaded = new Map<string, { train: CifarSet; test: CifarSet }>();
-
-/** Train and test sets of a setting; synthetic data is written (once, atomically) under `results/_synthetic-<variant>`. */
-export async function seqTaskData(s: SeqTaskSetting, ctx: Pick<RunContext, "outDir">): Promise<{ train: CifarSet; test: CifarSet; root: string }> {
-  let root: string;
-  if (s.data === "synthetic") {
-    // Shared by several items (and notebooks running side by side): created whole or not at all.
-    root = join(ctx.outDir, "..", "..", "..", `_synthetic-${s.variant}`);
-    await makeDirAtomic(root, (tmp) => generateSyntheticCifar(tmp, s.variant, s.variant === "cifar10" ? { trainPerClass: 20, testPerClass: 5 } : { trainPerClass: 2, testPerClass: 1 }).then(() => undefined));
-  } else {
-    root = realDataRoot(s.variant);
-  }
-  const key = `${root}|${s.variant}`;
-  if (!loaded.has(key)) loaded.set(key, { train: loadCifar(root, s.variant, true), test: loadCifar(root, s.variant, false) });
-  return { ...loaded.get(key)!, root };
+/** Train and test sets of a setting (synthetic or fetched CIFAR, `common/cifar-data.ts`). */
+export function seqTaskData(s: SeqTaskSetting, ctx: Pick<RunContext, "sharedDir">): Promise<{ train: CifarSet; test: CifarSet; root: string }> {
+  return cifarData(s.variant, s.data, ctx);
 }
 
 /** Cross-entropy with label smoothing 0.1 on the time-averaged output; prediction from the same average. */
@@ -127,7 +105,7 @@ export interface SeqRunResult {
 }
 
 /** Train one network on a task setting and evaluate it (the model is returned for further measurement). */
-export async function trainSeqTask(s: SeqTaskSetting, kind: NeuronKind, o: NeuronFactoryOptions, ctx: Pick<RunContext, "outDir" | "seed">, opts: { prepare?: (m: Module, sample: tf.Tensor) => void } = {}): Promise<SeqRunResult> {
+export async function trainSeqTask(s: SeqTaskSetting, kind: NeuronKind, o: NeuronFactoryOptions, ctx: Pick<RunContext, "sharedDir" | "seed">, opts: { prepare?: (m: Module, sample: tf.Tensor) => void } = {}): Promise<SeqRunResult> {
   const data = await seqTaskData(s, ctx);
   const src = seqSources(s, data, ctx.seed);
   const model = buildSeqNet(s, kind, o, ctx.seed);
@@ -144,10 +122,4 @@ export async function trainSeqTask(s: SeqTaskSetting, kind: NeuronKind, o: Neuro
   });
   const test = await evaluate(model, SMOOTHED_MEAN_CE, src.test);
   return { kind, options: o, testAcc: 100 * test.acc, history, epochSeconds: history.reduce((a, h) => a + h.wallS, 0) / history.length, model };
-}
-
-/** Dispose every variable of a model (runs train many networks in one process). */
-export function disposeModel(m: Module): void {
-  for (const p of m.parameters?.() ?? []) p.variable.dispose();
-  for (const b of m.buffers?.() ?? []) b.variable.dispose();
 }

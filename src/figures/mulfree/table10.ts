@@ -6,11 +6,12 @@
  * drawn beside ours. Orders: smoke k ∈ {1, 4}; small k ∈ {1, 2, 4, 8, 16}; paper k = 1 … 32.
  * Fig. 5 is the same data drawn as accuracy-vs-k curves (`runFig5`).
  */
+import { disposeModule } from "../../lib/layers/module.js";
 import { lineChart } from "../../lib/plot/charts.js";
 import { getClaim } from "../registry.js";
 import type { ItemResult, Reproduced, RunContext } from "../../lib/repro/item.js";
 import type { Scale } from "../../lib/repro/verdict.js";
-import { describeSetting, disposeModel, seqTaskSetting, trainSeqTask, type SeqTask } from "./seq-task.js";
+import { describeSetting, seqTaskSetting, trainSeqTask, type SeqTask } from "./seq-task.js";
 
 export const TABLE10_SETTINGS = [
   { key: "seq-cifar100", task: "seq-cifar100" as SeqTask, dilation: "none" as const },
@@ -36,7 +37,7 @@ export async function accuracyVsOrder(ctx: RunContext): Promise<{ rows: OrderRow
     settings.add(describeSetting(s));
     for (const k of ks) {
       const r = await trainSeqTask(s, "mulfree", { k, dilation: st.dilation, strategy: "shift" }, ctx);
-      disposeModel(r.model);
+      disposeModule(r.model);
       rows.push({ setting: st.key, k, paper: getClaim(`mulfree:table10/${st.key}/k=${k}`).value, ours: r.testAcc, epochSeconds: r.epochSeconds });
       bar.tick();
     }

@@ -24,10 +24,10 @@ import { MULFREE_STRATEGIES, type MulFreeStrategy } from "../../lib/neurons/mulf
 import { neuronFactory, type NeuronKind } from "../../lib/models/neuron-factories.js";
 import { seqCifarNet } from "../../lib/models/seq-cifar.js";
 import { adamW } from "../../lib/train/optimizers.js";
-import { parametersOf, resetModule } from "../../lib/layers/module.js";
+import { disposeModule, parametersOf, resetModule } from "../../lib/layers/module.js";
 import { crossEntropy } from "../../lib/losses/cross-entropy.js";
 import { median, medianPairedRatio, timeInterleaved } from "../../lib/util/timing.js";
-import { disposeModel } from "./seq-task.js";
+
 
 export interface SpeedSetting { Ts: number[]; ks: number[]; batch: number; width: number; steps: number }
 
@@ -123,7 +123,7 @@ export async function trainingSpeed(ctx: RunContext): Promise<{ rows: SpeedRow[]
       }
     } finally {
       steppers.forEach((st) => st.dispose());
-      arms.forEach((a) => disposeModel(a.model));
+      arms.forEach((a) => disposeModule(a.model));
       x.dispose();
     }
   }

@@ -7,11 +7,12 @@
  * implemented in spikelab: their rows are NOT-RUN, never filled in. The smoke scale trains on synthetic
  * seq-CIFAR10 only (the CIFAR100 rows need `--scale small` or `paper`).
  */
+import { disposeModule } from "../../lib/layers/module.js";
 import { barChart } from "../../lib/plot/charts.js";
 import { getClaim } from "../registry.js";
 import type { ItemResult, Reproduced, RunContext } from "../../lib/repro/item.js";
 import type { NeuronFactoryOptions, NeuronKind } from "../../lib/models/neuron-factories.js";
-import { describeSetting, disposeModel, seqTaskSetting, trainSeqTask, type SeqTask } from "./seq-task.js";
+import { describeSetting, seqTaskSetting, trainSeqTask, type SeqTask } from "./seq-task.js";
 
 /** Table rows in the paper's order: claim key, our neuron (null = not implemented), options. */
 export const TABLE3_METHODS: { key: string; kind: NeuronKind | null; options: NeuronFactoryOptions; why?: string }[] = [
@@ -49,7 +50,7 @@ export async function run(ctx: RunContext): Promise<ItemResult> {
         continue;
       }
       const r = await trainSeqTask(s, m.kind, m.options, ctx);
-      disposeModel(r.model);
+      disposeModule(r.model);
       reproduced.push({ claimId, value: r.testAcc });
       rows.push({ dataset: ds, method: m.key, paper, ours: r.testAcc });
       bar.tick();

@@ -13,11 +13,11 @@
 import { tf } from "../../lib/backend/tf.js";
 import { barChart } from "../../lib/plot/charts.js";
 import type { ItemResult, RunContext } from "../../lib/repro/item.js";
-import { setTraining } from "../../lib/layers/module.js";
+import { disposeModule, setTraining } from "../../lib/layers/module.js";
 import { stepByStepForward } from "../../lib/models/step-inference.js";
 import { meanOutputPredict } from "../../lib/losses/sdt.js";
 import type { NeuronKind } from "../../lib/models/neuron-factories.js";
-import { describeSetting, disposeModel, seqSources, seqTaskData, seqTaskSetting, trainSeqTask } from "./seq-task.js";
+import { describeSetting, seqSources, seqTaskData, seqTaskSetting, trainSeqTask } from "./seq-task.js";
 
 const ROWS: { key: string; kind: NeuronKind; k: number }[] = [
   { key: "sliding-psn-k32", kind: "sliding-psn", k: 32 },
@@ -51,7 +51,7 @@ export async function run(ctx: RunContext): Promise<ItemResult> {
       multi.dispose();
       b.x.dispose();
     }
-    disposeModel(model);
+    disposeModule(model);
     rows.push({ key: r.key, multiStepAcc: trained.testAcc, stepAcc: (100 * correct) / count, stateBytes: state, peakTensorBytes: peak, maxAbsDiff });
     bar.tick();
   }

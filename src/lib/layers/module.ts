@@ -79,3 +79,12 @@ export function leafModules(m: Module, stop: (m: Module) => boolean = () => fals
   if (!kids || stop(m)) return [[prefix, m]];
   return kids.flatMap(([n, c]) => leafModules(c, stop, prefix ? `${prefix}.${n}` : n));
 }
+
+/**
+ * Dispose every variable of a module tree — its parameters and buffers (runs that train many networks in one
+ * process free each before building the next).
+ */
+export function disposeModule(m: Module): void {
+  for (const p of m.parameters?.() ?? []) p.variable.dispose();
+  for (const b of m.buffers?.() ?? []) b.variable.dispose();
+}

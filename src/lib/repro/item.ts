@@ -7,15 +7,33 @@
  * vega) figures and notes. `reproduce.ts` and the notebooks both call `run()`; the runner turns the
  * reproduced values into comparisons and writes the report.
  */
-import type { ProgressBar } from "../util/progress.js";
+import { join } from "node:path";
+import { ProgressBar } from "../util/progress.js";
 import type { Scale } from "./verdict.js";
 
 export interface RunContext {
   scale: Scale;
   seed: number;
-  /** Folder of this run's outputs (results/<paper>/<item>/<scale>/). */
+  /** Folder of this run's outputs (`<root>/<paper>/<item>/<scale>/`). */
   outDir: string;
+  /**
+   * A folder shared by every item run under the same results root, `<root>/_<name>`: synthetic data sets,
+   * frame and image caches, trained runs that several tables reuse. Writers create what they put there
+   * atomically (several notebooks may run side by side).
+   */
+  sharedDir(name: string): string;
   progress(label: string, total: number): ProgressBar;
+}
+
+/** The context the runner hands an item: outputs in `<outRoot>/<paper>/<item>/<scale>/`. */
+export function runContext(o: { outRoot: string; paper: string; item: string; scale: Scale; seed: number; quietProgress?: boolean }): RunContext {
+  return {
+    scale: o.scale,
+    seed: o.seed,
+    outDir: join(o.outRoot, o.paper, o.item, o.scale),
+    sharedDir: (name) => join(o.outRoot, `_${name}`),
+    progress: (label, total) => new ProgressBar(label, total, o.quietProgress ? { quiet: true } : {}),
+  };
 }
 
 export interface Reproduced {

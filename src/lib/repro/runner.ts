@@ -7,8 +7,7 @@ import { join } from "node:path";
 import { saveFigure } from "../plot/render.js";
 import { markdownTable } from "../plot/display.js";
 import { writeFileAtomic } from "../util/fs.js";
-import { ProgressBar } from "../util/progress.js";
-import type { ItemResult, ReproItem } from "./item.js";
+import { runContext, type ItemResult, type ReproItem } from "./item.js";
 import type { Registry } from "./registry.js";
 import { provenance, type Provenance } from "./provenance.js";
 import { compareClaim, type Comparison, type Scale } from "./verdict.js";
@@ -74,10 +73,11 @@ export async function runItem(registry: Registry, item: ReproItem, opts: RunOpti
   const scale = opts.scale ?? defaultScale(item);
   if (!item.scales.includes(scale)) throw new Error(`${item.id} does not support --scale ${scale}; it supports ${item.scales.join(", ")}`);
   const seed = opts.seed ?? 0;
-  const outDir = join(opts.outRoot ?? "results", item.paper, item.item, scale);
+  const ctx = runContext({ outRoot: opts.outRoot ?? "results", paper: item.paper, item: item.item, scale, seed });
+  const outDir = ctx.outDir;
   const t0 = performance.now();
   const run = await item.load();
-  const result = await run({ scale, seed, outDir, progress: (label, total) => new ProgressBar(label, total) });
+  const result = await run(ctx);
   const wallS = (performance.now() - t0) / 1000;
   const given = new Map(result.reproduced.map((r) => [r.claimId, r]));
   for (const id of given.keys()) registry.getClaim(id); // every reproduced value must name a registered claim

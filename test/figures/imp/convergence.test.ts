@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { runContext } from "../../../src/lib/repro/item.js";
 import { tf } from "../../../src/lib/backend/tf.js";
 import {
   CONVERGENCE_SETTINGS, PAPER_STEPS, PAPER_TS, TOY_BATCH, compareToSdt, measuredStatement, runConvergence, stepsToThreshold, summarise,
   toyData, toyForward, toyInit, toyObjective, trainToy, type ToyLoss,
 } from "../../../src/figures/imp/convergence.js";
-import { ProgressBar } from "../../../src/lib/util/progress.js";
 
-const ctx = { scale: "smoke" as const, seed: 0, outDir: "unused", progress: (l: string, n: number) => new ProgressBar(l, n, { quiet: true }) };
+const ctx = runContext({ outRoot: "unused", paper: "imp", item: "fig5", scale: "smoke", seed: 0, quietProgress: true });
 
 describe("IMP Fig. 5/8 convergence toy", () => {
   it("the network has no biases and starts silent: zero input gives exactly zero logits", () => {

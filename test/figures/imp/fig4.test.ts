@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { runContext } from "../../../src/lib/repro/item.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -12,9 +13,7 @@ import { getClaim } from "../../../src/figures/registry.js";
 import { compareClaim } from "../../../src/lib/repro/verdict.js";
 import type { BatchSource } from "../../../src/lib/train/trainer.js";
 import { Rng } from "../../../src/lib/util/random.js";
-import { ProgressBar } from "../../../src/lib/util/progress.js";
 
-const progress = (l: string, n: number) => new ProgressBar(l, n, { quiet: true });
 const tmp = mkdtempSync(join(tmpdir(), "imp-fig4-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -71,7 +70,7 @@ describe("IMP Fig. 4 per-step accuracy (CIFAR10 SEW-ResNet-18)", () => {
   });
 
   it("smoke: the whole pipeline (synthetic CIFAR10 files → SEW-ResNet → Lamb) yields T = 4 per-step values before and after", async () => {
-    const r = await run({ scale: "smoke", seed: 0, outDir: join(tmp, "results", "imp", "fig4", "smoke"), progress });
+    const r = await run(runContext({ outRoot: join(tmp, "results"), paper: "imp", item: "fig4", scale: "smoke", seed: 0, quietProgress: true }));
     const d = r.data as { after: { stepAlone: number[]; runningMean: number[]; count: number }; before: { stepAlone: number[] }; trainLoss: number[]; trainImages: number };
     expect(d.after.stepAlone).toHaveLength(4);
     expect(d.after.runningMean).toHaveLength(4);
@@ -98,7 +97,7 @@ describe("IMP Fig. 4 per-step accuracy (CIFAR10 SEW-ResNet-18)", () => {
     process.env.SPIKELAB_DATA = join(tmp, "no-data");
     try {
       for (const scale of ["paper", "small"] as const) {
-        const err = await run({ scale, seed: 0, outDir: join(tmp, "results", "imp", "fig4", scale), progress }).then(() => null, (e: Error) => e);
+        const err = await run(runContext({ outRoot: join(tmp, "results"), paper: "imp", item: "fig4", scale, seed: 0, quietProgress: true })).then(() => null, (e: Error) => e);
         expect(err?.message).toMatch(/no-data\/cifar10\/extract\/cifar-10-batches-bin/);
         expect(err?.message).toMatch(/npx tsx data\/fetch\/cifar\.ts --variant 10/);
       }

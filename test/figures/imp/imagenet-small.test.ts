@@ -1,10 +1,12 @@
 // The small-scale ImageNet path end to end on a tiny fixture ImageFolder: cache build, RRC/HFlip batches,
 // one SGD step of a narrow SEW-ResNet-18, evaluation, the run cache, and the SOP measurement input.
+import { runContext } from "../../../src/lib/repro/item.js";
+import { disposeModule } from "../../../src/lib/layers/module.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { disposeModel, sewSetting, trainSew, type SewSetting } from "../../../src/figures/imp/experiment.js";
+import { sewSetting, trainSew, type SewSetting } from "../../../src/figures/imp/experiment.js";
 import { tf } from "../../../src/lib/backend/tf.js";
 import { networkEnergy } from "../../../src/lib/metrics/sops.js";
 import { FIXTURE_WNIDS, writeImageNetFolder } from "../../data/imagenet-fixture.js";
@@ -31,7 +33,7 @@ describe("IMP ImageNet tables, small-scale code path", () => {
     writeImageNetFolder(root, "train", { perClass: 3, side: 20 });
     writeImageNetFolder(root, "val", { perClass: 1, side: 20 });
     const s: SewSetting = { ...sewSetting("small"), root, classes: FIXTURE_WNIDS.slice(0, 2), trainPerClass: 2, valPerClass: 1, size: 16, cacheSide: 18, widthFactor: 1 / 16, epochs: 1, batchSize: 4, microBatches: 2, T: 2 };
-    const ctx = { outDir: join(root, "results", "imp", "table3", "small"), seed: 0, scale: "small" as const };
+    const ctx = runContext({ outRoot: join(root, "results"), paper: "imp", item: "table3", scale: "small", seed: 0 });
     const a = await trainSew(18, { loss: "lts", imp: false }, ctx, s);
     expect(a.history).toHaveLength(1);
     expect(a.sample.shape).toEqual([2, 2, 16, 16, 3]); // [T, B (2 val images = one micro-batch), S, S, 3]
@@ -44,6 +46,6 @@ describe("IMP ImageNet tables, small-scale code path", () => {
     expect(b.history).toEqual(a.history);
     const oa = tf.tidy(() => a.model.forward(a.sample)), ob = tf.tidy(() => b.model.forward(b.sample));
     expect(tf.tidy(() => tf.max(tf.abs(tf.sub(oa, ob)))).dataSync()[0]).toBe(0);
-    [a, b].forEach((r) => { disposeModel(r.model); r.sample.dispose(); });
+    [a, b].forEach((r) => { disposeModule(r.model); r.sample.dispose(); });
   }, 60_000);
 });

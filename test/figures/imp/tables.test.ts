@@ -1,10 +1,12 @@
 // IMP tables: settings of the released configs, the ε-parametrised TET-S, exact SEW-ResNet sizes, cached smoke runs, a missing ImageNet folder.
+import { runContext } from "../../../src/lib/repro/item.js";
+import { disposeModule } from "../../../src/lib/layers/module.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tf } from "../../../src/lib/backend/tf.js";
-import { impDvsSetting, impLoss, trainSew, disposeModel } from "../../../src/figures/imp/experiment.js";
+import { impDvsSetting, impLoss, trainSew } from "../../../src/figures/imp/experiment.js";
 import { sewParams } from "../../../src/figures/imp/tables.js";
 import { tetSLoss } from "../../../src/lib/losses/tet.js";
 
@@ -26,13 +28,13 @@ describe("IMP table machinery", () => {
     expect(sewParams()).toEqual({ "SEW-R18": 11_689_512, "SEW-R34": 21_797_672, "SEW-R50": 25_557_032 });
   });
   it("a smoke SEW run is cached and reloaded with identical weights; small without ImageNet names the folder and the fetch command", async () => {
-    const ctx = { outDir: join(mkdtempSync(join(tmpdir(), "spikelab-imp-")), "imp", "table3", "smoke"), seed: 0, scale: "smoke" as const };
+    const ctx = runContext({ outRoot: mkdtempSync(join(tmpdir(), "spikelab-imp-")), paper: "imp", item: "table3", scale: "smoke", seed: 0 });
     const a = await trainSew(18, { loss: "lts", imp: true }, ctx);
     const b = await trainSew(18, { loss: "lts", imp: true }, ctx);
     const outA = tf.tidy(() => a.model.forward(a.sample)), outB = tf.tidy(() => b.model.forward(b.sample));
     expect(tf.tidy(() => tf.max(tf.abs(tf.sub(outA, outB)))).dataSync()[0]).toBe(0);
     expect(b.history).toEqual(a.history);
-    [a, b].forEach((r) => { disposeModel(r.model); r.sample.dispose(); });
+    [a, b].forEach((r) => { disposeModule(r.model); r.sample.dispose(); });
     const saved = process.env.SPIKELAB_DATA;
     process.env.SPIKELAB_DATA = join(tmpdir(), "spikelab-no-such-data");
     try {

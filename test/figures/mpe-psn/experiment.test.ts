@@ -1,4 +1,6 @@
 // MPE-PSN training runs behind Fig. 3a/3b/4, Table 1 and the abstract (papers.md §2.1–2.4).
+import { runContext } from "../../../src/lib/repro/item.js";
+import { disposeModule } from "../../../src/lib/layers/module.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,9 +8,9 @@ import { describe, expect, it } from "vitest";
 import { tf } from "../../../src/lib/backend/tf.js";
 import { buildMpeNet, minMax, mpeLayers, mpeSetting, trainMpe } from "../../../src/figures/mpe-psn/experiment.js";
 import { neuronLayerRates } from "../../../src/figures/mpe-psn/fig3.js";
-import { disposeModel } from "../../../src/figures/mulfree/seq-task.js";
 
-const ctx = { outDir: join(mkdtempSync(join(tmpdir(), "spikelab-mpe-")), "mpe-psn", "fig", "smoke"), seed: 0 };
+
+const ctx = runContext({ outRoot: mkdtempSync(join(tmpdir(), "spikelab-mpe-")), paper: "mpe-psn", item: "fig", scale: "smoke", seed: 0 });
 
 describe("MPE-PSN settings and networks", () => {
   it("paper scale follows the official scripts; reduced scales scale the L_mem cut-off and say what they run", () => {
@@ -24,7 +26,7 @@ describe("MPE-PSN settings and networks", () => {
       const m = buildMpeNet(s, "mpe-psn", 0);
       expect(mpeLayers(m).map((l) => l.params.variant)).toEqual(Array(mpeLayers(m).length).fill(variant));
       expect(tf.tidy(() => m.forward(tf.zeros([s.T, 2, 2, s.size, s.size])).shape)).toEqual([s.T, 2, K]);
-      disposeModel(m);
+      disposeModule(m);
     }
   });
   it("minMax maps to [0, 1] and a constant curve to 0", () => {
@@ -44,10 +46,10 @@ describe("trainMpe (smoke, synthetic DVS Gesture files)", () => {
     const rates = await neuronLayerRates(mpe.model, mpe.test);
     expect(rates.map(([n]) => n)).toEqual(["conv.0.neuron", "conv.1.neuron", "conv.2.neuron", "conv.3.neuron", "conv.4.neuron", "fc1.neuron"]);
     for (const [, r] of rates) expect(r >= 0 && r <= 100).toBe(true);
-    disposeModel(mpe.model);
+    disposeModule(mpe.model);
     const lif = await trainMpe(s, "lif", ctx, { trackDistance: true });
     expect(lif.distance).toEqual([0]);
     expect(Number.isFinite(lif.bestTestAcc)).toBe(true);
-    disposeModel(lif.model);
+    disposeModule(lif.model);
   }, 120_000);
 });

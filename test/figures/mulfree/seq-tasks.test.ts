@@ -1,17 +1,18 @@
 // The sequential-CIFAR experiments behind mul-free Tables 3, 5, 10 / Fig. 5 and 11 / Fig. 6.
+import { runContext } from "../../../src/lib/repro/item.js";
+import { disposeModule } from "../../../src/lib/layers/module.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { describeSetting, seqTaskData, seqTaskSetting, trainSeqTask, disposeModel } from "../../../src/figures/mulfree/seq-task.js";
+import { describeSetting, seqTaskData, seqTaskSetting, trainSeqTask } from "../../../src/figures/mulfree/seq-task.js";
 import { TABLE3_METHODS } from "../../../src/figures/mulfree/table3.js";
 import { ordersFor, TABLE10_SETTINGS } from "../../../src/figures/mulfree/table10.js";
 import { run as runTable11 } from "../../../src/figures/mulfree/table11.js";
 import { claimsFor } from "../../../src/figures/registry.js";
 import { MULFREE_STRATEGIES } from "../../../src/lib/neurons/mulfree-psn.js";
-import { ProgressBar } from "../../../src/lib/util/progress.js";
 
-const ctxFor = (scale: "smoke" | "small" | "paper") => ({ scale, seed: 0, outDir: join(mkdtempSync(join(tmpdir(), "spikelab-mf-")), "paper", "item", scale), progress: (l: string, n: number) => new ProgressBar(l, n, { quiet: true }) });
+const ctxFor = (scale: "smoke" | "small" | "paper") => runContext({ outRoot: mkdtempSync(join(tmpdir(), "spikelab-mf-")), paper: "paper", item: "item", scale, seed: 0, quietProgress: true });
 
 describe("sequential-CIFAR task settings", () => {
   it("smoke is synthetic and says so; small and paper need the real dataset and name the fetch command", async () => {
@@ -36,7 +37,7 @@ describe("sequential-CIFAR task settings", () => {
     expect(Number.isFinite(r.history[0]!.trainLoss)).toBe(true);
     expect(r.testAcc).toBeGreaterThanOrEqual(0);
     expect(r.testAcc).toBeLessThanOrEqual(100);
-    disposeModel(r.model);
+    disposeModule(r.model);
   });
 
   it("every Table 3 and Table 10 claim has a method / setting that produces it", () => {

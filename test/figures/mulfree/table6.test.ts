@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runContext } from "../../../src/lib/repro/item.js";
 import { run, seqCifarNeuronsPerStep } from "../../../src/figures/mulfree/table6.js";
 import { claimsFor } from "../../../src/figures/registry.js";
 import { compareClaim } from "../../../src/lib/repro/verdict.js";
@@ -10,7 +11,7 @@ describe("mul-free Table 6 from the network's own counts", () => {
     expect(firstLayerFlops).toBe(3 * 3 * 128 * 32 + 128 * 32);
   });
   it("re-derives the energies (incl. the PSN 88.56 µJ cell from unrounded counts); SOPs need a trained net", async () => {
-    const r = await run({ scale: "paper", seed: 0, outDir: "", progress: () => { throw new Error("unused"); } });
+    const r = await run({ ...runContext({ outRoot: "", paper: "mulfree", item: "table6", scale: "paper", seed: 0 }), progress: () => { throw new Error("unused"); } });
     const byId = new Map(r.reproduced.map((x) => [x.claimId, x.value]));
     const statuses = Object.fromEntries(claimsFor("mulfree", "table6").map((c) => [c.id.split("/").slice(1).join("/"), compareClaim(c, byId.get(c.id) ?? null, "paper").status]));
     expect(statuses["psn/neuron-energy"]).toBe("REPRODUCED");

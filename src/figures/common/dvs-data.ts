@@ -3,17 +3,17 @@
  * `paper`) or from synthetic files written in the same formats (`smoke`, `data/synthetic.ts`), cached as
  * frames once per (dataset, split, T, size) under `results/_frames`, and served by `FrameLoader`s.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { Cifar10Dvs, type Cifar10DvsSplit } from "../lib/data/datasets/cifar10-dvs.js";
-import { datasetFrames, type EventDataset } from "../lib/data/datasets/common.js";
-import { DvsGesture } from "../lib/data/datasets/dvs-gesture.js";
-import { NCaltech101, type NCaltech101Split } from "../lib/data/datasets/ncaltech101.js";
-import { FrameLoader } from "../lib/data/loader.js";
-import { generateCifar10Dvs, generateDvsGesture, generateNCaltech101 } from "../lib/data/synthetic.js";
-import type { FrameTransform } from "../lib/data/transforms/index.js";
-import type { RunContext } from "../lib/repro/item.js";
-import { makeDirAtomic } from "../lib/util/fs.js";
+import { Cifar10Dvs, type Cifar10DvsSplit } from "../../lib/data/datasets/cifar10-dvs.js";
+import { datasetFrames, type EventDataset } from "../../lib/data/datasets/common.js";
+import { DvsGesture } from "../../lib/data/datasets/dvs-gesture.js";
+import { NCaltech101, type NCaltech101Split } from "../../lib/data/datasets/ncaltech101.js";
+import { FrameLoader } from "../../lib/data/loader.js";
+import { generateCifar10Dvs, generateDvsGesture, generateNCaltech101 } from "../../lib/data/synthetic.js";
+import type { FrameTransform } from "../../lib/data/transforms/index.js";
+import type { RunContext } from "../../lib/repro/item.js";
+import { makeDirAtomic } from "../../lib/util/fs.js";
+import { rawDataPath, requireFetched } from "./data-root.js";
+import type { DataSource } from "./scale.js";
 
 export type DvsDataset = "dvsgesture" | "cifar10dvs" | "ncaltech101";
 
@@ -29,26 +29,26 @@ const FETCH: Record<DvsDataset, string> = { dvsgesture: "dvs-gesture", cifar10dv
 
 /** Root of the fetched raw files (`data/fetch/<dataset>.ts` writes it), overridable with SPIKELAB_DATA. */
 export function dvsDataRoot(dataset: DvsDataset): string {
-  return join(process.env.SPIKELAB_DATA ?? join("data", "raw"), FETCH[dataset], "extract");
+  return rawDataPath(FETCH[dataset], "extract");
 }
 
 /** Number of classes of the data a run sees. */
-export function dvsClasses(dataset: DvsDataset, data: "synthetic" | "real"): number {
+export function dvsClasses(dataset: DvsDataset, data: DataSource): number {
   return dataset === "dvsgesture" ? 11 : dataset === "cifar10dvs" ? 10 : data === "synthetic" ? SYNTH_NCALTECH.length : 101;
 }
 
-/** Open train and test splits. Synthetic files live in `results/_synthetic-<dataset>` (three levels above the item folder), created atomically. */
-export async function openDvsSplits(dataset: DvsDataset, data: "synthetic" | "real", ctx: Pick<RunContext, "outDir">, split: DvsSplitOptions = {}): Promise<{ train: EventDataset; test: EventDataset; root: string }> {
+/** Open train and test splits. Synthetic files live in the shared `results/_synthetic-<dataset>`, created atomically. */
+export async function openDvsSplits(dataset: DvsDataset, data: DataSource, ctx: Pick<RunContext, "sharedDir">, split: DvsSplitOptions = {}): Promise<{ train: EventDataset; test: EventDataset; root: string }> {
   let root = dvsDataRoot(dataset);
   if (data === "synthetic") {
-    root = join(ctx.outDir, "..", "..", "..", `_synthetic-${dataset}`);
+    root = ctx.sharedDir(`synthetic-${dataset}`);
     await makeDirAtomic(root, async (tmp) => {
       if (dataset === "dvsgesture") await generateDvsGesture(tmp, { trainUsers: [1, 2, 3], testUsers: [24], gestureUs: 40_000 });
       else if (dataset === "cifar10dvs") await generateCifar10Dvs(tmp, { perClass: 8, durationUs: 40_000 });
       else await generateNCaltech101(tmp, { classes: SYNTH_NCALTECH, perClass: 10, durationUs: 60_000 });
     });
-  } else if (!existsSync(root)) {
-    throw new Error(`${root}: not found. Fetch the dataset with 'npx tsx data/fetch/${FETCH[dataset]}.ts' (or set SPIKELAB_DATA).`);
+  } else {
+    requireFetched(root, `npx tsx data/fetch/${FETCH[dataset]}.ts`);
   }
   if (dataset === "dvsgesture") return { train: await DvsGesture.open({ root, train: true }), test: await DvsGesture.open({ root, train: false }), root };
   if (dataset === "cifar10dvs") {
@@ -70,9 +70,9 @@ export interface DvsLoaderOptions {
 }
 
 /** Frame loaders for training (shuffled, `transform`) and testing (fixed order, every sample). */
-export async function dvsLoaders(dataset: DvsDataset, data: "synthetic" | "real", ctx: Pick<RunContext, "outDir" | "seed">, o: DvsLoaderOptions): Promise<{ train: FrameLoader; test: FrameLoader }> {
+export async function dvsLoaders(dataset: DvsDataset, data: DataSource, ctx: Pick<RunContext, "sharedDir" | "seed">, o: DvsLoaderOptions): Promise<{ train: FrameLoader; test: FrameLoader }> {
   const ds = await openDvsSplits(dataset, data, ctx, o.split);
-  const cacheRoot = join(ctx.outDir, "..", "..", "..", "_frames");
+  const cacheRoot = ctx.sharedDir("frames");
   const fo = { cacheRoot, frames: o.T, splitBy: "number" as const, ...(o.size ? { resize: [o.size, o.size] as [number, number] } : {}), antialias: false, progress: false as const };
   const train = await datasetFrames(ds.train, ds.root, fo);
   const test = await datasetFrames(ds.test, ds.root, fo);
