@@ -164,15 +164,20 @@ export class CachedFrames implements FrameSource {
 export async function openFrameCache(dir: string, params?: CacheParams): Promise<CachedFrames | null> {
   const mf = join(dir, "manifest.json");
   if (!existsSync(mf)) return null;
-  const text = await readFile(mf, "utf8");
-  let m: Manifest;
-  try { m = JSON.parse(text) as Manifest; } catch (e) {
-    throw new CacheFileError(mf, "the whole file", "a complete JSON manifest (it is written atomically, so it was truncated or edited later)", `${text.length} bytes: ${(e as Error).message}`, { cause: e });
-  }
+  const m = await readManifestJson(mf) as Manifest;
   if (typeof m !== "object" || m === null || m.formatVersion !== CACHE_FORMAT_VERSION) return null;
   if (params && m.key !== cacheKey(params)) return null;
   checkManifestSamples(m.samples, mf);
   return new CachedFrames(dir, m);
+}
+
+/** Parse a cache's `manifest.json`; text that is not complete JSON is a {@link CacheFileError} naming the file. */
+export async function readManifestJson(mf: string): Promise<unknown> {
+  const text = await readFile(mf, "utf8");
+  try { return JSON.parse(text) as unknown; } catch (e) {
+    throw new CacheFileError(mf, "the whole file", "a complete JSON manifest (it is written atomically, so it was truncated or edited later)",
+      `${text.length} bytes: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /** The manifest's sample list must have every field {@link verifyFrameSample} checks against. */
