@@ -92,11 +92,11 @@ describe("DvsGesture", () => {
       expect(parseGestureLabels(`\uFEFF${H}\r\n\r\n3, 1 ,5\r\n3,5,7 \r\n`, "u")).toEqual([
         { cls: 3, start: 1, end: 5, line: 3 }, { cls: 3, start: 5, end: 7, line: 4 }]);
     });
-    it("a window that starts outside the recording, or holds no event, is an error naming the CSV line, read from files", async () => {
+    it("a window outside the recording, or holding no event, is an error naming the CSV line, read from files", async () => {
       const root = handmade();
       const dir = join(root, "DvsGesture");
       const csv = join(dir, "user01_led_labels.csv");
-      // events are at t = 0..9 and 2^31 + 3: [20, 30) starts inside the recording but holds nothing; 2^32 starts after it
+      // events are at t = 0..9 and 2^31 + 3: [20, 30) lies inside the recording but holds nothing; 2^32 starts after it
       writeFileSync(csv, `${H}\r\n3,1,5\r\n4,20,30\r\n5,4294967296,4294967300\r\n`);
       const ds = await DvsGesture.open({ root, train: true });
       expect((await ds.loadEvents(ds.samples[0]!)).t.length).toBe(4);
@@ -105,7 +105,7 @@ describe("DvsGesture", () => {
       expect(empty!.message).toBe(`${join(dir, "user01_led.aedat")} [20, 30) µs: at the whole sample: expected at least one event for sample 'user01_led_3_0' (label from ${csv}: line 3), found 0 events`);
       const outside = await ds.loadEvents(ds.samples[2]!).then(() => null, (x: unknown) => x as TextFileError);
       expect(outside).toBeInstanceOf(TextFileError);
-      expect(outside!.message).toBe(`${csv}: at line 4: expected a window starting inside the recording ${join(dir, "user01_led.aedat")} (events from 0 to 2147483651 µs), found [4294967296, 4294967300)`);
+      expect(outside!.message).toBe(`${csv}: at line 4: expected a window overlapping the recording ${join(dir, "user01_led.aedat")} (events from 0 to 2147483651 µs), found [4294967296, 4294967300)`);
     });
     it("the synthetic release passes the validation, every window holding events", async () => {
       const root = tmp();

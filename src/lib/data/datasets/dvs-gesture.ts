@@ -17,8 +17,9 @@
  * row must be three plain decimal integers (no empty field, hex or exponent) with a class in 1..11 and
  * `end > start`, and no two windows of a file may overlap; each failure is a {@link TextFileError} naming
  * the CSV and the line. A file with no gesture row is an error. When a sample is loaded, its window must
- * start inside the recording and hold at least one event (the label promises a gesture); the end may run
- * past the last event, since a recording may stop at the end of its last gesture.
+ * overlap the recording (an error naming the CSV line otherwise) and hold at least one event (the label
+ * promises a gesture). It may run past either end of the recording: whether the release's labels always lie
+ * within the event stream is unverified, and the events inside the window are well defined either way.
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -137,14 +138,14 @@ export class DvsGesture implements EventDataset {
     return new DvsGesture(dir, split, samples);
   }
 
-  /** The events of a sample's window; a window that does not start inside the recording, or holds no event, is an error. */
+  /** The events of a sample's window; a window outside the recording, or holding no event, is an error. */
   async loadEvents(ref: SampleRef): Promise<Events> {
     const ev = await this.memo.get(ref.file, (f) => readAedat3File(f));
     if (ref.start === undefined) return requireEvents(ev, ref);
     const win = timeWindow(ev, ref.start, ref.end ?? Infinity);
     const { min, max } = timeRange(ev.t);
-    if (ev.t.length > 0 && (ref.start < min || ref.start > max) && ref.origin) {
-      throw new TextFileError(ref.origin.file, ref.origin.line, `a window starting inside the recording ${ref.file} (events from ${min} to ${max} µs)`,
+    if (ev.t.length > 0 && (ref.start > max || (ref.end ?? Infinity) <= min) && ref.origin) {
+      throw new TextFileError(ref.origin.file, ref.origin.line, `a window overlapping the recording ${ref.file} (events from ${min} to ${max} µs)`,
         `[${ref.start}, ${ref.end})`);
     }
     return requireEvents(win, ref);
