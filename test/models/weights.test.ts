@@ -8,7 +8,9 @@ import { IFNode } from "../../src/lib/neurons/if.js";
 import { loadTorchvisionWeights } from "../../src/lib/models/weights.js";
 import { sewResNet } from "../../src/lib/models/sew-resnet.js";
 import { buffersOf, parametersOf } from "../../src/lib/layers/module.js";
-import { encodeSafetensors, type SafeTensor } from "../../src/lib/util/safetensors.js";
+import { encodeSafetensors, SafetensorsError, type SafeTensor } from "../../src/lib/util/safetensors.js";
+import { headerOf, withHeader } from "../util/safetensors-helpers.js";
+import { readFileSync } from "node:fs";
 import { writeFileSync } from "node:fs";
 
 const neuron = () => new IFNode({ vReset: null });
@@ -35,6 +37,36 @@ describe("weights save/load", () => {
     await saveWeights(dvsGestureNet({ neuron, T: 1, channels: 4 }), path);
     expect(() => loadWeights(dvsGestureNet({ neuron, T: 1, channels: 8 }), path)).toThrow(/is \[3,3,2,4\] in the file, \[3,3,2,8\] in the model/);
     expect(() => loadWeights(seqCifarNet({ neuron, channels: 4 }), path)).toThrow(/missing '.*'; .*unexpected|missing/);
+  });
+  it("a corrupt header or I32 data in a float32 model is an error naming the path, never garbage weights (issue #20)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-w-"));
+    const good = join(dir, "w.safetensors");
+    const model = () => dvsGestureNet({ neuron, T: 1, channels: 4, seed: 3 });
+    await saveWeights(model(), good);
+    const bytes = new Uint8Array(readFileSync(good));
+    const h = headerOf(bytes) as Record<string, { dtype: string; shape: number[]; data_offsets: number[] }>;
+    const [name, info] = Object.entries(h).find(([k]) => k !== "__metadata__")!;
+    const variants: [string, unknown, RegExp][] = [
+      ["null header", null, /expected a JSON object/],
+      ["tensor info null", { ...h, [name]: null }, new RegExp(`tensor '${name.replace(/\./g, "\\.")}': expected an object`)],
+      ["negative begin", { ...h, [name]: { ...info, data_offsets: [-4, info.data_offsets[1]! - 4] } }, /non-negative integers/],
+      ["__metadata__ 5", { ...h, __metadata__: 5 }, /__metadata__: expected an object of string values/],
+      ["dtype toString", { ...h, [name]: { ...info, dtype: "toString" } }, /expected dtype F32, I32 or U8, found "toString"/],
+    ];
+    for (const [what, header, msg] of variants) {
+      const p = join(dir, `${what.replace(/ /g, "-")}.safetensors`);
+      writeFileSync(p, withHeader(bytes, header));
+      let e: unknown = null;
+      try { loadWeights(model(), p); } catch (x) { e = x; }
+      expect(e, what).toBeInstanceOf(SafetensorsError);
+      expect((e as Error).message.startsWith(`${p}: at byte `), what).toBe(true);
+      expect((e as Error).message, what).toMatch(msg);
+    }
+    // the same bytes relabelled I32: structurally valid, but not what a float32 model holds
+    const i32 = join(dir, "i32.safetensors");
+    writeFileSync(i32, withHeader(bytes, { ...h, [name]: { ...info, dtype: "I32" } }));
+    expect(() => loadWeights(model(), i32)).toThrow(`${i32}: weights do not fit this model: '${name}' is I32 in the file, expected F32 (saveWeights stores float32)`);
+    expect(() => loadWeights(model(), dir)).toThrow(`${dir}: at byte 0: expected a readable safetensors file, found a directory (EISDIR)`);
   });
 });
 

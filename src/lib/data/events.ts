@@ -114,6 +114,18 @@ export function timeWindow(ev: Events, tStart: number, tEnd: number): Events {
   return filterEvents(ev, (i) => t[i]! >= tStart && t[i]! < tEnd);
 }
 
+/**
+ * Events in non-decreasing time order, ties kept in their original order (copies). For recordings
+ * whose order is known not to matter; the time-based frame rules refuse unsorted input (frames.ts).
+ */
+export function sortEvents(ev: Events): Events {
+  const t = ev.t;
+  const idx = Uint32Array.from({ length: t.length }, (_, i) => i).sort((a, b) => t[a]! - t[b]! || a - b);
+  const out = allocEvents(idx.length);
+  idx.forEach((i, j) => { out.t[j] = t[i]!; out.x[j] = ev.x[i]!; out.y[j] = ev.y[i]!; out.p[j] = ev.p[i]!; });
+  return out;
+}
+
 /** Deep copy. */
 export function cloneEvents(ev: Events): Events {
   return { t: ev.t.slice(), x: ev.x.slice(), y: ev.y.slice(), p: ev.p.slice() };

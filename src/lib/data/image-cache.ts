@@ -18,7 +18,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/fs.js";
 import { ProgressBar, type ProgressOptions } from "../util/progress.js";
-import { cacheDirFor, cacheKey, type CacheParams } from "./cache.js";
+import { cacheDirFor, cacheKey, readManifestJson, type CacheParams } from "./cache.js";
 import { framesToRgb, rgbToFrames, type RgbImage } from "./formats/jpeg.js";
 import type { Frames } from "./frames.js";
 import { resizeShorter } from "./transforms/image.js";
@@ -106,7 +106,7 @@ export async function buildImageCache(
   const key = cacheKey(full);
   const mf = join(dir, "manifest.json");
   if (existsSync(mf)) {
-    const m = JSON.parse(await readFile(mf, "utf8")) as Manifest;
+    const m = await readManifestJson(mf) as Manifest;
     if (m.formatVersion === IMAGE_CACHE_VERSION && m.key === key) return openShards(dir, m);
   }
   const bar = opts.progress === false || items.length === 0 ? null : new ProgressBar(opts.label ?? `decode ${params.dataset}/${params.split}`, items.length, opts.progress ?? {});

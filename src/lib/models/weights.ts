@@ -4,11 +4,10 @@
  * float32, with `__metadata__` describing the architecture. Written atomically. Loading checks that
  * every name exists with the same shape and names every mismatch.
  */
-import { readFileSync } from "node:fs";
 import { tf } from "../backend/tf.js";
 import { buffersOf, parametersOf, type Module } from "../layers/module.js";
 import { writeFileAtomic } from "../util/fs.js";
-import { decodeSafetensors, encodeSafetensors, type SafeTensor } from "../util/safetensors.js";
+import { encodeSafetensors, readSafetensorsFile, type SafeTensor } from "../util/safetensors.js";
 
 function namedVariables(model: Module): Map<string, tf.Variable> {
   const m = new Map<string, tf.Variable>();
@@ -28,12 +27,13 @@ export async function saveWeights(model: Module, path: string, metadata: Record<
 
 /** Load weights saved by {@link saveWeights} into a model of the same architecture; returns the metadata. */
 export function loadWeights(model: Module, path: string): Record<string, string> {
-  const { tensors, metadata } = decodeSafetensors(readFileSync(path), path);
+  const { tensors, metadata } = readSafetensorsFile(path);
   const vars = namedVariables(model);
   const problems: string[] = [];
   for (const [name, v] of vars) {
     const t = tensors[name];
     if (!t) problems.push(`missing '${name}'`);
+    else if (t.dtype !== "F32") problems.push(`'${name}' is ${t.dtype} in the file, expected F32 (saveWeights stores float32)`);
     else if (t.shape.join() !== v.shape.join()) problems.push(`'${name}' is [${t.shape}] in the file, [${v.shape}] in the model`);
   }
   for (const name of Object.keys(tensors)) if (!vars.has(name)) problems.push(`unexpected '${name}'`);
@@ -57,7 +57,7 @@ export interface TorchvisionLoad { loaded: string[]; missing: string[]; unexpect
  * (integer `num_batches_tracked` buffers dropped: spikelab has no such buffer and reads F32/I32/U8 only).
  */
 export function loadTorchvisionWeights(model: Module, path: string): TorchvisionLoad {
-  const { tensors } = decodeSafetensors(readFileSync(path), path);
+  const { tensors } = readSafetensorsFile(path);
   const vars = namedVariables(model);
   const out: TorchvisionLoad = { loaded: [], missing: [], unexpected: Object.keys(tensors).filter((n) => !vars.has(n)) };
   const problems: string[] = [];

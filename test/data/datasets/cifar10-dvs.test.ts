@@ -1,10 +1,12 @@
 // CIFAR10-DVS dataset splits — events-and-parity §1.6, §7 item 7; papers §2.4, §3.5.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Cifar10Dvs, CIFAR10_DVS_CLASSES } from "../../../src/lib/data/datasets/cifar10-dvs.js";
+import { EventDataError } from "../../../src/lib/data/errors.js";
 import { makeEvents } from "../../../src/lib/data/events.js";
 import { writeAedat2 } from "../../../src/lib/data/formats/aedat2.js";
+import { generateCifar10Dvs } from "../../../src/lib/data/synthetic.js";
 import { tmp } from "../helpers.js";
 
 /** Tiny empty-ish files: 120 per class (enough for the 0–99 rule), one event each. */
@@ -64,5 +66,33 @@ describe("Cifar10Dvs", () => {
   });
   it("a missing class folder is named", async () => {
     await expect(Cifar10Dvs.open({ root: tmp() })).rejects.toThrow(/airplane is missing/);
+  });
+  describe("missing classes and empty samples (issue #20)", () => {
+    it("an empty class folder is an error naming it, unless allowMissingClasses; class indices stay fixed", async () => {
+      const r = tmp();
+      await generateCifar10Dvs(r, { perClass: 1, durationUs: 5_000 });
+      rmSync(join(r, "cat", "cifar10_cat_0.aedat"));
+      await expect(Cifar10Dvs.open({ root: r, split: "all" })).rejects.toThrow(
+        `Cifar10Dvs: class folder ${join(r, "cat")} holds no .aedat file; expected <root>/<class>/cifar10_<class>_<i>.aedat for all 10 classes (pass allowMissingClasses: true to go without it)`);
+      const ds = await Cifar10Dvs.open({ root: r, split: "all", allowMissingClasses: true });
+      expect(ds.samples.map((x) => x.label)).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9]);
+      rmSync(join(r, "dog"), { recursive: true });
+      await expect(Cifar10Dvs.open({ root: r, split: "all" })).rejects.toThrow(/class folder .*cat holds no \.aedat file/);
+      expect((await Cifar10Dvs.open({ root: r, split: "all", allowMissingClasses: true })).samples.length).toBe(8);
+    });
+    it("a 0-byte or header-only sample file is an EventDataError naming it", async () => {
+      const r = tmp();
+      await generateCifar10Dvs(r, { perClass: 1, durationUs: 5_000 });
+      writeFileSync(join(r, "bird", "cifar10_bird_0.aedat"), writeAedat2(makeEvents({ t: [], x: [], y: [], p: [] })));
+      writeFileSync(join(r, "frog", "cifar10_frog_0.aedat"), new Uint8Array(0));
+      const ds = await Cifar10Dvs.open({ root: r, split: "all" });
+      for (const c of ["bird", "frog"]) {
+        const ref = ds.samples.find((x) => x.id === join(c, `cifar10_${c}_0`))!;
+        const e = await ds.loadEvents(ref).then(() => null, (x: unknown) => x as EventDataError);
+        expect(e).toBeInstanceOf(EventDataError);
+        expect(e!.message).toBe(`${ref.file}: at the whole sample: expected at least one event for sample '${ref.id}', found 0 events`);
+      }
+      expect((await ds.loadEvents(ds.samples[0]!)).t.length).toBeGreaterThan(0);
+    });
   });
 });

@@ -72,6 +72,15 @@ describe("ImageNet folder", () => {
     expect(existsSync(join(c.dir, "manifest.json"))).toBe(true);
     expect(readFileSync(join(again.dir, "0000.sli"))).toEqual(before);
   });
+  it("a truncated manifest.json is a CacheFileError naming it (issue #20)", async () => {
+    const root = tmp();
+    writeImageNetFolder(root, "train", { perClass: 1 });
+    const opts = { root, split: "train" as const, cache: { root: join(root, "cache"), shorterSide: 8, ...quiet } };
+    const c = (await loadImageNet(opts)) as unknown as CachedImages;
+    const mf = join(c.dir, "manifest.json");
+    writeFileSync(mf, readFileSync(mf, "utf8").slice(0, 20));
+    await expect(loadImageNet(opts)).rejects.toThrow(`${mf}: at the whole file: expected a complete JSON manifest (it is written atomically, so it was truncated or edited later), found 20 bytes: `);
+  });
   it("a corrupt JPEG fails the cache build naming the file; no manifest is written", async () => {
     const root = tmp();
     writeImageNetFolder(root, "train", { perClass: 2 });

@@ -1,5 +1,7 @@
 // N-Caltech101 — events-and-parity §1.6, §3.3, §7 item 9; papers §2.4, §3.5.
+import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { EventDataError } from "../../../src/lib/data/errors.js";
 import { NCaltech101 } from "../../../src/lib/data/datasets/ncaltech101.js";
 import { generateNCaltech101 } from "../../../src/lib/data/synthetic.js";
 import { tmp } from "../helpers.js";
@@ -32,5 +34,15 @@ describe("NCaltech101", async () => {
     const ev = await ds.loadEvents(ds.samples[0]!);
     expect(ev.t.length).toBeGreaterThan(10);
     expect(Math.max(...ev.x)).toBeLessThan(240);
+  });
+  it("a 0-byte sample file is an EventDataError naming it, not an all-zero sample (issue #20)", async () => {
+    const r = tmp();
+    await generateNCaltech101(r, { classes: ["accordion"], perClass: 2, durationUs: 5_000 });
+    const ds = await NCaltech101.open({ root: r, split: "all" });
+    writeFileSync(ds.samples[1]!.file, new Uint8Array(0));
+    const e = await ds.loadEvents(ds.samples[1]!).then(() => null, (x: unknown) => x as EventDataError);
+    expect(e).toBeInstanceOf(EventDataError);
+    expect(e!.message).toBe(`${ds.samples[1]!.file}: at the whole sample: expected at least one event for sample 'accordion/image_0002', found 0 events`);
+    expect((await ds.loadEvents(ds.samples[0]!)).t.length).toBeGreaterThan(0);
   });
 });

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EventFileError } from "../../../src/lib/data/errors.js";
 import { makeEvents } from "../../../src/lib/data/events.js";
-import { parseAedat3, readAedat3File, streamAedat3File, writeAedat3 } from "../../../src/lib/data/formats/aedat3.js";
+import {
+  AEDAT3_MAX_OVERFLOW, parseAedat3, readAedat3File, streamAedat3File, writeAedat3, writeAedat3File,
+} from "../../../src/lib/data/formats/aedat3.js";
 import { ascii, firstDiff, packetHeader, polarityEvent, tmp } from "../helpers.js";
 
 const HEADER = ascii("#!AER-DAT3.1\r\n#Format: RAW\r\n#Source 1: DVS128\r\n#!END-HEADER\r\n");
@@ -128,6 +130,41 @@ describe("AEDAT 3.1 (§3.1)", () => {
       expect(e.offset).toBe(HEADER.length + 28 + 8);
       expect(e.found).toBe("x=128, y=3");
       expect(parseAedat3(b, { sensor: null }).x[1]).toBe(128);
+    });
+  });
+  describe("timestamps beyond 2^53 (issue #20)", () => {
+    const ev = makeEvents({ t: [5, 9], x: [1, 2], y: [3, 4], p: [1, 0] });
+    /** Offset of the first packet header of a file from writeAedat3 (the text header ends with '#!END-HEADER\r\n'). */
+    const firstPacket = (b: Uint8Array) => Buffer.from(b).indexOf("#!END-HEADER\r\n") + "#!END-HEADER\r\n".length;
+    it("eventTSOverflow 0xFFFFFFFF is rejected at the overflow field, read from a file", async () => {
+      const b = writeAedat3(ev);
+      const at = firstPacket(b);
+      new DataView(b.buffer).setUint32(at + 12, 0xffffffff, true);
+      const path = join(tmp(), "overflow.aedat");
+      writeFileSync(path, b);
+      const e = await readAedat3File(path).then(() => null, (x: unknown) => x as EventFileError);
+      expect(e).toBeInstanceOf(EventFileError);
+      expect(e!.file).toBe(path);
+      expect(e!.offset).toBe(at + 12);
+      expect(e!.found).toBe(String(0xffffffff));
+      expect(e!.expected).toMatch(/2\^53/);
+    });
+    it("the largest overflow that keeps times exact still decodes exactly; one more is rejected", async () => {
+      const high = AEDAT3_MAX_OVERFLOW * 2 ** 31;
+      const top = makeEvents({ t: [high + 5, high + 2 ** 31 - 1], x: [1, 2], y: [3, 4], p: [1, 0] });
+      const path = join(tmp(), "top.aedat");
+      await writeAedat3File(path, top);
+      const back = await readAedat3File(path);
+      expect([...back.t]).toEqual([high + 5, 2 ** 53 - 1]);
+      expect(back.t.every((t) => Number.isSafeInteger(t))).toBe(true);
+      const b = writeAedat3(ev);
+      new DataView(b.buffer).setUint32(firstPacket(b) + 12, AEDAT3_MAX_OVERFLOW + 1, true);
+      expect(() => parseAedat3(b, { file: "x.aedat" })).toThrow(/x\.aedat: at byte \d+: expected eventTSOverflow ≤ 4194303/);
+    });
+    it("a non-polarity packet with a huge overflow is skipped as before (its events are never read)", () => {
+      const b = new Uint8Array([...HEADER, ...packetHeader({ type: 2, overflow: 0xffffffff, capacity: 1 }), ...polarityEvent(0, 0, 0, 0),
+        ...packetHeader({ type: 1, capacity: 1 }), ...polarityEvent(3, 4, 1, 100)]);
+      expect([...parseAedat3(b).t]).toEqual([100]);
     });
   });
 });

@@ -20,7 +20,7 @@ import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { Events } from "../events.js";
 import { readAedat2File, type Aedat2Orientation } from "../formats/aedat2.js";
-import { parseSplitList, type EventDataset, type SampleRef, seededClassSplit } from "./common.js";
+import { parseSplitList, requireEvents, type EventDataset, type SampleRef, seededClassSplit } from "./common.js";
 
 export const CIFAR10_DVS_CLASSES = [
   "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
@@ -37,6 +37,11 @@ export interface Cifar10DvsOptions {
   trainRatio?: number;
   splitList?: string;
   orientation?: Aedat2Orientation;
+  /**
+   * Accept class folders that are missing or hold no `.aedat` file (a partial download, a quick test on a few
+   * classes); their class indices stay as in {@link CIFAR10_DVS_CLASSES}. Default `false`: an error naming the folder.
+   */
+  allowMissingClasses?: boolean;
 }
 
 /** Index i of `cifar10_<class>_<i>.aedat`, or NaN. */
@@ -54,14 +59,20 @@ export class Cifar10Dvs implements EventDataset {
     readonly decodeParams: Record<string, unknown>,
   ) {}
 
-  /** Every file per class, sorted by numeric index. */
-  static listFiles(root: string): string[][] {
+  /** Every file per class, sorted by numeric index; a missing or empty class folder is an error unless `allowMissing`. */
+  static listFiles(root: string, allowMissing = false): string[][] {
     return CIFAR10_DVS_CLASSES.map((c) => {
       const dir = join(root, c);
-      if (!existsSync(dir)) throw new Error(`Cifar10Dvs: class folder ${dir} is missing; expected <root>/<class>/cifar10_<class>_<i>.aedat`);
-      return readdirSync(dir).filter((f) => f.endsWith(".aedat"))
+      const hint = "expected <root>/<class>/cifar10_<class>_<i>.aedat for all 10 classes (pass allowMissingClasses: true to go without it)";
+      if (!existsSync(dir)) {
+        if (allowMissing) return [];
+        throw new Error(`Cifar10Dvs: class folder ${dir} is missing; ${hint}`);
+      }
+      const files = readdirSync(dir).filter((f) => f.endsWith(".aedat"))
         .sort((a, b) => cifarFileIndex(a) - cifarFileIndex(b) || (a < b ? -1 : a > b ? 1 : 0))
         .map((f) => join(dir, f));
+      if (files.length === 0 && !allowMissing) throw new Error(`Cifar10Dvs: class folder ${dir} holds no .aedat file; ${hint}`);
+      return files;
     });
   }
 
@@ -70,7 +81,7 @@ export class Cifar10Dvs implements EventDataset {
     const train = o.train ?? true;
     const ratio = o.trainRatio ?? 0.9;
     if (!(ratio > 0 && ratio < 1)) throw new Error(`Cifar10Dvs: trainRatio must be in (0, 1), got ${ratio}`);
-    const perClass = Cifar10Dvs.listFiles(o.root);
+    const perClass = Cifar10Dvs.listFiles(o.root, o.allowMissingClasses ?? false);
     let chosen: string[][];
     if (kind === "all") chosen = perClass;
     else if (kind === "tebn") chosen = perClass.map((fs) => fs.filter((f) => (cifarFileIndex(f) >= 100) === train));
@@ -94,7 +105,8 @@ export class Cifar10Dvs implements EventDataset {
     return new Cifar10Dvs(o.root, splitName, samples, { format: "aedat2", orientation: o.orientation ?? "spikingjelly" });
   }
 
-  loadEvents(ref: SampleRef): Promise<Events> {
-    return readAedat2File(ref.file, { orientation: this.decodeParams.orientation as Aedat2Orientation });
+  /** The file's events; a file without events is an error (a labelled sample promises a recording). */
+  async loadEvents(ref: SampleRef): Promise<Events> {
+    return requireEvents(await readAedat2File(ref.file, { orientation: this.decodeParams.orientation as Aedat2Orientation }), ref);
   }
 }

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { relative } from "node:path";
 import { buildFrameCache, type BuildCacheOptions, type CachedFrames } from "../cache.js";
+import { EventDataError } from "../errors.js";
 import type { Events, SensorSize } from "../events.js";
 import { integrateFixedFrames, type Frames, type SplitBy } from "../frames.js";
 import { resizeBilinear } from "../transforms/resize.js";
@@ -21,6 +22,26 @@ export interface SampleRef {
   /** Optional time window `start ≤ t < end` (µs) inside the file. */
   start?: number;
   end?: number;
+  /** Where the label comes from (a labels CSV line), named in errors about the window. */
+  origin?: { file: string; line: number };
+}
+
+/** How errors name a sample: its file, and its window if it has one. */
+export function sampleSource(ref: SampleRef): string {
+  return ref.start === undefined ? ref.file : `${ref.file} [${ref.start}, ${ref.end ?? "end"}) µs`;
+}
+
+/**
+ * A labelled sample's events, or an {@link EventDataError} if there are none (DECISIONS "Hardening"): a
+ * label promises a recording, so a 0-byte or header-only file, or a window holding no event, is an error
+ * for every event dataset rather than an all-zero training sample.
+ */
+export function requireEvents(ev: Events, ref: SampleRef): Events {
+  if (ev.t.length === 0) {
+    const from = ref.origin ? ` (label from ${ref.origin.file}: line ${ref.origin.line})` : "";
+    throw new EventDataError(sampleSource(ref), -1, `at least one event for sample '${ref.id}'${from}`, "0 events");
+  }
+  return ev;
 }
 
 export interface EventDataset {
@@ -63,9 +84,9 @@ export interface DatasetFramesOptions extends BuildCacheOptions {
   antialias?: boolean;
 }
 
-/** Integrate one sample's events into frames with the given options. */
-export function sampleFrames(ev: Events, sensor: SensorSize, o: Omit<DatasetFramesOptions, "cacheRoot">): Frames {
-  const f = integrateFixedFrames(ev, { frames: o.frames, splitBy: o.splitBy ?? "number", height: sensor.height, width: sensor.width });
+/** Integrate one sample's events into frames with the given options; `source` names the sample in errors. */
+export function sampleFrames(ev: Events, sensor: SensorSize, o: Omit<DatasetFramesOptions, "cacheRoot">, source?: string): Frames {
+  const f = integrateFixedFrames(ev, { frames: o.frames, splitBy: o.splitBy ?? "number", height: sensor.height, width: sensor.width, source });
   return o.resize ? resizeBilinear(f, o.resize[0], o.resize[1], { antialias: o.antialias ?? false }) : f;
 }
 
@@ -89,7 +110,7 @@ export async function datasetFrames(ds: EventDataset, root: string, o: DatasetFr
   const items = ds.samples.map((ref) => ({
     id: ref.id,
     label: ref.label,
-    build: async () => sampleFrames(await ds.loadEvents(ref), ds.sensor, o),
+    build: async () => sampleFrames(await ds.loadEvents(ref), ds.sensor, o, sampleSource(ref)),
   }));
   return buildFrameCache(o.cacheRoot, params, items, { progress: o.progress, label: o.label ?? `frames ${ds.name}/${ds.split}` });
 }

@@ -12,13 +12,22 @@
  * SpikingJelly returns the index of the string-sorted folder name instead (`'10'` → 2); pass
  * `labelOrder: "spikingjelly"` to get SJ's targets for parity, or map with
  * `spikingjellyStringSortedTargets(11)`. Sample order: trials file order, then CSV row order.
+ *
+ * Validation (issue #20, DECISIONS "Hardening"): the labels CSV must start with its header row, and every
+ * row must be three plain decimal integers (no empty field, hex or exponent) with a class in 1..11 and
+ * `end > start`, and no two windows of a file may overlap; each failure is a {@link TextFileError} naming
+ * the CSV and the line. A file with no gesture row is an error. When a sample is loaded, its window must
+ * overlap the recording (an error naming the CSV line otherwise) and hold at least one event (the label
+ * promises a gesture). It may run past either end of the recording: whether the release's labels always lie
+ * within the event stream is unverified, and the events inside the window are well defined either way.
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { TextFileError } from "../errors.js";
 import { timeWindow, type Events } from "../events.js";
 import { readAedat3File } from "../formats/aedat3.js";
-import { LastFileMemo, spikingjellyStringSortedTargets, type EventDataset, type SampleRef } from "./common.js";
+import { LastFileMemo, requireEvents, spikingjellyStringSortedTargets, type EventDataset, type SampleRef } from "./common.js";
 
 export const DVS_GESTURE_CLASSES = [
   "hand_clapping", "right_hand_wave", "left_hand_wave", "right_arm_clockwise", "right_arm_counter_clockwise",
@@ -31,23 +40,53 @@ export interface GestureLabelRow {
   cls: number;
   start: number;
   end: number;
+  /** 1-based line of the row in the CSV. */
+  line: number;
 }
 
-/** Parse a `_labels.csv` (header row skipped; blank lines ignored). */
+/** The header row of every `_labels.csv` of the release. */
+export const GESTURE_LABELS_HEADER = "class,startTime_usec,endTime_usec";
+const DECIMAL = /^\d+$/;
+
+/**
+ * Parse and validate a `_labels.csv` (see module doc): header row first, blank lines ignored, every row
+ * `class,startTime_usec,endTime_usec` as decimal integers, class in 1..11, `end > start`, windows disjoint.
+ */
 export function parseGestureLabels(text: string, file: string): GestureLabelRow[] {
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   const rows: GestureLabelRow[] = [];
-  for (let i = 1; i < lines.length; i++) {
+  let header = false;
+  for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (line === "") continue;
-    const parts = line.split(",").map((s) => s.trim());
-    const nums = parts.map(Number);
-    if (parts.length !== 3 || nums.some((v) => !Number.isInteger(v) || v < 0)) {
-      throw new Error(`${file}: line ${i + 1}: expected 'class,startTime_usec,endTime_usec' (non-negative integers), found '${line}'`);
+    if (!header) {
+      if (line.split(",").map((f) => f.trim().toLowerCase()).join(",") !== GESTURE_LABELS_HEADER.toLowerCase()) {
+        throw new TextFileError(file, i + 1, `the header row '${GESTURE_LABELS_HEADER}'`, `'${line}'`);
+      }
+      header = true;
+      continue;
     }
-    const [cls, start, end] = nums as [number, number, number];
-    if (cls < 1 || cls > 11) throw new Error(`${file}: line ${i + 1}: class must be in 1..11, found ${cls}`);
-    rows.push({ cls, start, end });
+    const parts = line.split(",").map((f) => f.trim());
+    if (parts.length !== 3 || !parts.every((f) => DECIMAL.test(f))) {
+      throw new TextFileError(file, i + 1, "'class,startTime_usec,endTime_usec' as three decimal integers", `'${line}'`);
+    }
+    const [cls, start, end] = parts.map(Number) as [number, number, number];
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) {
+      throw new TextFileError(file, i + 1, "times below 2^53 µs", `'${line}'`);
+    }
+    if (cls < 1 || cls > 11) throw new TextFileError(file, i + 1, "a class in 1..11", `${cls}`);
+    if (end <= start) throw new TextFileError(file, i + 1, "endTime_usec > startTime_usec (a non-empty window)", `start ${start}, end ${end}`);
+    rows.push({ cls, start, end, line: i + 1 });
+  }
+  if (!header) throw new TextFileError(file, 1, `the header row '${GESTURE_LABELS_HEADER}'`, "an empty file");
+  if (rows.length === 0) throw new TextFileError(file, 2, "at least one gesture row after the header", "none");
+  const byStart = [...rows].sort((a, b) => a.start - b.start || a.line - b.line);
+  for (let k = 1; k < byStart.length; k++) {
+    const prev = byStart[k - 1]!, r = byStart[k]!;
+    if (r.start < prev.end) {
+      throw new TextFileError(file, r.line, `a window that starts at or after the end of the window on line ${prev.line} (${prev.end})`,
+        `[${r.start}, ${r.end}), which overlaps [${prev.start}, ${prev.end})`);
+    }
   }
   return rows;
 }
@@ -93,14 +132,29 @@ export class DvsGesture implements EventDataset {
         const k = seen.get(r.cls) ?? 0;
         seen.set(r.cls, k + 1);
         const target = o.labelOrder === "spikingjelly" ? sj[r.cls - 1]! : r.cls - 1;
-        samples.push({ id: `${stem}_${r.cls - 1}_${k}`, file, label: target, start: r.start, end: r.end });
+        samples.push({ id: `${stem}_${r.cls - 1}_${k}`, file, label: target, start: r.start, end: r.end, origin: { file: csv, line: r.line } });
       }
     }
     return new DvsGesture(dir, split, samples);
   }
 
+  /** The events of a sample's window; a window outside the recording, or holding no event, is an error. */
   async loadEvents(ref: SampleRef): Promise<Events> {
     const ev = await this.memo.get(ref.file, (f) => readAedat3File(f));
-    return ref.start === undefined ? ev : timeWindow(ev, ref.start, ref.end ?? Infinity);
+    if (ref.start === undefined) return requireEvents(ev, ref);
+    const win = timeWindow(ev, ref.start, ref.end ?? Infinity);
+    const { min, max } = timeRange(ev.t);
+    if (ev.t.length > 0 && (ref.start > max || (ref.end ?? Infinity) <= min) && ref.origin) {
+      throw new TextFileError(ref.origin.file, ref.origin.line, `a window overlapping the recording ${ref.file} (events from ${min} to ${max} µs)`,
+        `[${ref.start}, ${ref.end})`);
+    }
+    return requireEvents(win, ref);
   }
+}
+
+/** Earliest and latest time (events need not be sorted). */
+function timeRange(t: Float64Array): { min: number; max: number } {
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < t.length; i++) { const v = t[i]!; if (v < min) min = v; if (v > max) max = v; }
+  return { min, max };
 }

@@ -19,7 +19,7 @@ import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { Events } from "../events.js";
 import { readAtisFile, type AtisOverflow } from "../formats/atis.js";
-import { parseSplitList, type EventDataset, type SampleRef, seededClassSplit } from "./common.js";
+import { parseSplitList, requireEvents, type EventDataset, type SampleRef, seededClassSplit } from "./common.js";
 
 export const NCALTECH101_SENSOR = { height: 180, width: 240 } as const;
 export const NCALTECH101_BACKGROUND = "BACKGROUND_Google";
@@ -91,7 +91,8 @@ export class NCaltech101 implements EventDataset {
       { format: "atis", overflow: o.overflow ?? "none", background: o.includeBackground ?? false });
   }
 
-  loadEvents(ref: SampleRef): Promise<Events> {
-    return readAtisFile(ref.file, { overflow: this.decodeParams.overflow as AtisOverflow });
+  /** The file's events; a file without events is an error (a labelled sample promises a recording). */
+  async loadEvents(ref: SampleRef): Promise<Events> {
+    return requireEvents(await readAtisFile(ref.file, { overflow: this.decodeParams.overflow as AtisOverflow }), ref);
   }
 }

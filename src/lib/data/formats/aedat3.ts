@@ -14,6 +14,10 @@
  *
  * SpikingJelly parity (§3.1, §7 item 8): packets whose type ≠ 1 are skipped; the validity bit is ignored;
  * ts32 is read unsigned and OR-ed with the shifted overflow.
+ *
+ * Times are float64 µs, exact below 2^53 (`Events.t`): `ts64 ≤ overflow·2^31 + 2^31 − 1 ≤ 2^53 − 1` holds for
+ * every ts32 iff `overflow < 2^22` (≈ 285 years of recording), so a polarity packet with a larger overflow is rejected
+ * rather than decoded into times that collapse onto each other (issue #20).
  */
 import { writeFileAtomic } from "../../util/fs.js";
 import type { Events } from "../events.js";
@@ -29,6 +33,8 @@ export const AEDAT3_PACKET_HEADER_BYTES = 28;
 export const AEDAT3_POLARITY_TYPE = 1;
 const MAX_HEADER_BYTES = 1 << 20;
 const TWO31 = 2 ** 31;
+/** Largest eventTSOverflow whose 64-bit times all stay exact float64 integers (see module doc). */
+export const AEDAT3_MAX_OVERFLOW = 2 ** 22 - 1;
 
 export interface Aedat3Options extends DecoderBaseOptions {
   /** Reject events outside this canvas (default DVS128: 128×128); `null` disables the check. */
@@ -158,6 +164,10 @@ export class Aedat3Decoder extends BlockDecoder {
     if (size <= 0) throw new EventFileError(this.file, abs + 4, "eventSize > 0 in the packet header", `${size}`);
     if (type === AEDAT3_POLARITY_TYPE && size !== 8) {
       throw new EventFileError(this.file, abs + 4, "eventSize 8 for a polarity packet (type 1)", `${size}`);
+    }
+    if (type === AEDAT3_POLARITY_TYPE && overflow > AEDAT3_MAX_OVERFLOW) {
+      throw new EventFileError(this.file, abs + 12,
+        `eventTSOverflow ≤ ${AEDAT3_MAX_OVERFLOW} (64-bit timestamps below 2^53 µs, exact as float64)`, `${overflow}`);
     }
     if (capacity < 0 || number < 0 || number > capacity) {
       throw new EventFileError(this.file, abs + 16, "0 ≤ eventNumber ≤ eventCapacity",

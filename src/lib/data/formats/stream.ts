@@ -262,6 +262,28 @@ export function describeBytes(b: Uint8Array, start: number, n = 16): string {
   return `bytes ${hex}${end < b.length ? " …" : ""}`;
 }
 
+/**
+ * A file-system failure on `path` as an {@link EventFileError} naming the path and the offset of the
+ * read (Node's own `EISDIR: illegal operation on a directory, read` names neither).
+ */
+export function fileReadError(path: string, offset: number, e: unknown): EventFileError {
+  if (e instanceof EventFileError) return e;
+  const err = e as NodeJS.ErrnoException;
+  const what = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "a directory"
+    : err.code === "EACCES" ? "no permission to read it" : (err.message ?? String(e));
+  return new EventFileError(path, offset, "a readable event file", `${what}${err.code ? ` (${err.code})` : ""}`, { cause: e });
+}
+
+/** Size of the regular file `path`; anything else (missing, a directory, a device) is an {@link EventFileError}. */
+export async function eventFileSize(path: string): Promise<number> {
+  let st;
+  try { st = await stat(path); } catch (e) { throw fileReadError(path, 0, e); }
+  if (!st.isFile()) {
+    throw new EventFileError(path, 0, "a regular event file", st.isDirectory() ? "a directory (EISDIR)" : "not a regular file");
+  }
+  return st.size;
+}
+
 /** Room kept in front of each read for the previous read's unconsumed tail (a record, a packet header, a short line). */
 const TAIL_ROOM = 4096;
 
@@ -280,7 +302,9 @@ const TAIL_ROOM = 4096;
  * Whatever follows (a file that grew) goes through the two buffers as above.
  */
 async function* pump(path: string, size: number, dec: BlockDecoder, chunkBytes: number, whole: boolean): AsyncGenerator<void> {
-  const fh = await open(path, "r");
+  const fh = await open(path, "r").catch((e: unknown) => { throw fileReadError(path, 0, e); });
+  const readAt = (b: Uint8Array, off: number, len: number, at: number) =>
+    fh.read(b, off, len, at).catch((e: unknown) => { throw fileReadError(path, at, e); });
   const read = Math.min(chunkBytes, Math.max(64, size));
   const bufs = [new Uint8Array(TAIL_ROOM + read), new Uint8Array(TAIL_ROOM + read)];
   /** Index in a buffer where a read starting at file offset `f` goes: TAIL_ROOM − 3 … TAIL_ROOM, aligned per the hint. */
@@ -314,14 +338,14 @@ async function* pump(path: string, size: number, dec: BlockDecoder, chunkBytes: 
       if (direct) {
         if (!pending) {
           if (w >= limit) { tail = direct.subarray(start, w); direct = null; dec.releaseDirect(); continue; }
-          pending = fh.read(direct, w, Math.min(read, limit - w), fpos);
+          pending = readAt(direct, w, Math.min(read, limit - w), fpos);
         }
         const { bytesRead } = await pending;
         pending = null;
         if (bytesRead === 0) { tail = direct.subarray(start, w); direct = null; dec.releaseDirect(); break; }
         w += bytesRead;
         fpos += bytesRead;
-        if (w < limit) pending = fh.read(direct, w, Math.min(read, limit - w), fpos);
+        if (w < limit) pending = readAt(direct, w, Math.min(read, limit - w), fpos);
         const used = dec.consume(direct.subarray(start, w), pos);
         start += used;
         pos += used;
@@ -330,7 +354,7 @@ async function* pump(path: string, size: number, dec: BlockDecoder, chunkBytes: 
       }
       if (!pending) {
         at = placeAt(fpos);
-        pending = fh.read(bufs[cur]!, at, read, fpos);
+        pending = readAt(bufs[cur]!, at, read, fpos);
       }
       const { bytesRead } = await pending;
       pending = null;
@@ -351,7 +375,7 @@ async function* pump(path: string, size: number, dec: BlockDecoder, chunkBytes: 
       if (!tryDirect) {
         // start the next read into the other buffer (free: its tail was just copied) before decoding this one
         at = placeAt(fpos);
-        pending = fh.read(bufs[cur]!, at, read, fpos);
+        pending = readAt(bufs[cur]!, at, read, fpos);
       }
       const used = dec.consume(buf.subarray(first, end), pos);
       tail = buf.subarray(first + used, end);
@@ -376,7 +400,7 @@ export async function* streamFile(
   chunkBytes: number = DEFAULT_CHUNK_BYTES,
 ): AsyncGenerator<Events> {
   if (!(chunkBytes >= 64)) throw new Error(`streamFile: chunkBytes must be ≥ 64, got ${chunkBytes}`);
-  const size = (await stat(path)).size;
+  const size = await eventFileSize(path);
   const dec = makeDecoder({ file: path, totalBytes: size });
   if (dec instanceof BlockDecoder) {
     for await (const _ of pump(path, size, dec, chunkBytes, false)) {
@@ -388,11 +412,12 @@ export async function* streamFile(
     return;
   }
   // any other EventDecoder: plain fixed-size reads through push()
-  const fh = await open(path, "r");
+  const fh = await open(path, "r").catch((e: unknown) => { throw fileReadError(path, 0, e); });
   try {
     const buf = new Uint8Array(Math.min(chunkBytes, Math.max(64, size)));
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+    for (let at = 0; ;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null).catch((e: unknown) => { throw fileReadError(path, at, e); });
+      at += bytesRead;
       if (bytesRead === 0) break;
       const ev = dec.push(buf.subarray(0, bytesRead));
       if (ev.t.length > 0) yield ev;
@@ -414,7 +439,7 @@ export async function readFileEvents(
   chunkBytes: number = DEFAULT_CHUNK_BYTES,
 ): Promise<Events> {
   if (!(chunkBytes >= 64)) throw new Error(`streamFile: chunkBytes must be ≥ 64, got ${chunkBytes}`);
-  const size = (await stat(path)).size;
+  const size = await eventFileSize(path);
   const dec = makeDecoder({ file: path, totalBytes: size });
   if (dec instanceof BlockDecoder) {
     dec.collectAll();
