@@ -21,32 +21,10 @@ import { parseArgs } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { memoryTar, readMember, tarMembers } from "../../src/lib/data/formats/tar.js";
 import { makeDirAtomic, writeFileAtomicSync } from "../../src/lib/util/fs.js";
+import { DEFAULT_OFFICIAL_ROOT, officialLogsDir, OFFICIAL_SOURCES, type OfficialPaper, type OfficialSource } from "../../src/figures/official-logs.js";
 import { download, hashFile, isMain } from "./common.js";
 
-export interface OfficialSource {
-  repo: string;
-  /** Pinned full commit. */
-  commit: string;
-  /** Which repository paths are unpacked. */
-  include(path: string): boolean;
-  what: string;
-}
-
-export const OFFICIAL_SOURCES = {
-  "mpe-psn": {
-    repo: "Chrazqee/MPE-PSN", commit: "94734ce319dc3be40cb2415c26e578707d4e9f47",
-    include: (p: string) => p.endsWith(".log") || basename(p).startsWith("events.out.tfevents."),
-    what: "*.log and events.out.tfevents.* files",
-  },
-  imp: {
-    repo: "StephenTaylor1998/IMP-SNN", commit: "db05f3e44a203c8edbf6369a85bab82729fe844b",
-    include: (p: string) => p === "in1k/LTS/run.sh",
-    what: "in1k/LTS/run.sh (ImageNet results as comments)",
-  },
-} satisfies Record<string, OfficialSource>;
-export type OfficialPaper = keyof typeof OFFICIAL_SOURCES;
-
-export const DEFAULT_OFFICIAL_ROOT = join("data", "raw", "official");
+export { fetchCommand, officialLogsDir, OFFICIAL_SOURCES, type OfficialPaper } from "../../src/figures/official-logs.js";
 
 export interface ManifestFile { path: string; bytes: number; sha256: string }
 export interface Manifest {
@@ -55,16 +33,6 @@ export interface Manifest {
   commit: string;
   archive: { name: string; sha256: string; from: string } | { folder: string };
   files: ManifestFile[];
-}
-
-/** Folder of a paper's unpacked logs at a commit. */
-export function officialLogsDir(paper: OfficialPaper, commit: string = OFFICIAL_SOURCES[paper].commit, root = process.env.SPIKELAB_OFFICIAL ?? DEFAULT_OFFICIAL_ROOT): string {
-  return join(root, paper, commit);
-}
-
-/** The command that fetches a paper's logs (named in every "missing file" message). */
-export function fetchCommand(paper: OfficialPaper): string {
-  return `npx tsx data/fetch/official-logs.ts --paper ${paper}`;
 }
 
 export function archiveName(src: OfficialSource, commit: string): string {

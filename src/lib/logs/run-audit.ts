@@ -37,7 +37,7 @@ export interface Merged {
 export function halfUnitOfWritten(v: number, maxHalfUnit = 0.5): number {
   const s = String(v);
   const d = s.includes("e") ? 0 : (s.split(".")[1]?.length ?? 0);
-  return Math.min(0.5 * 10 ** -d, maxHalfUnit);
+  return Math.min(0.5 / 10 ** d, maxHalfUnit);
 }
 
 export function mergeSources(sources: readonly Source[]): Merged {

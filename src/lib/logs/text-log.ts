@@ -22,6 +22,8 @@ export interface LogRecord {
   /** E of `Epoch:[e/E]`: the number of epochs the run planned. */
   planned?: number;
   values: Record<string, number>;
+  /** Half a unit of each value's last written decimal (`96.528` → 0.0005, `100.000` → 0.0005): its rounding. */
+  halfUnits: Record<string, number>;
 }
 
 export interface TextLogRead {
@@ -63,13 +65,16 @@ export function readTextLog(text: string, file: string, opts: { requireKeys?: re
       return;
     }
     let msg = h[5]!;
-    const rec: LogRecord = { line, time: h[1]!, source: h[2]!, level: h[4]!, values: {} };
+    const rec: LogRecord = { line, time: h[1]!, source: h[2]!, level: h[4]!, values: {}, halfUnits: {} };
     const e = EPOCH.exec(msg);
     if (e) { rec.epoch = Number(e[1]); rec.planned = Number(e[2]); msg = e[3]!; }
     const parts = msg.split("\t").filter((p) => p.trim() !== "");
     const pairs = parts.map((p) => PAIR.exec(p));
     if (parts.length && pairs.every((p) => p)) {
-      for (const p of pairs) rec.values[p![1]!] = parseValue(p![2]!);
+      for (const p of pairs) {
+        rec.values[p![1]!] = parseValue(p![2]!);
+        rec.halfUnits[p![1]!] = 0.5 / 10 ** (p![2]!.split(".")[1]?.replace(/[eE].*/, "").length ?? 0);
+      }
       out.records.push(rec);
     } else if (pairs.some((p) => p)) {
       out.problems.push({ file, line, kind: "unparseable", message: `mixed message: some tab-separated parts are not key=number: ${JSON.stringify(msg.slice(0, 80))}` });
@@ -83,4 +88,15 @@ export function readTextLog(text: string, file: string, opts: { requireKeys?: re
     if (!out.records.some((r) => k in r.values)) out.problems.push({ file, kind: "missing-key", message: `no line carries '${k}=' (${out.records.length} numeric line(s) read)` });
   }
   return out;
+}
+
+// ---------------------------------------------------------------- writer (tests, smoke fixtures)
+
+/** One line in the logging format above; `epoch` adds the `Epoch:[e/E]` prefix, values are tab-separated. */
+export function formatLogLine(o: { time: Date; source: string; lineNo: number; level?: string; epoch?: [number, number]; values?: [string, number, number][]; message?: string }): string {
+  const iso = o.time.toISOString();
+  const time = `${iso.slice(0, 10)} ${iso.slice(11, 19)},${iso.slice(20, 23)}`;
+  const pairs = (o.values ?? []).map(([k, v, decimals]) => `${k}=${v.toFixed(decimals)}`);
+  const msg = o.message ?? [o.epoch ? `Epoch:[${o.epoch[0]}/${o.epoch[1]}]` : "", ...pairs].filter((x) => x).join("\t ");
+  return `[${time}][${o.source}][line:${o.lineNo}][${o.level ?? "INFO"}] ${msg}`;
 }
