@@ -65,11 +65,11 @@ export async function selectFromTarball(bytes: Uint8Array, archive: string, incl
   const tops = new Set<string>();
   for await (const m of tarMembers(src, archive)) {
     tops.add(m.name.split("/")[0]!);
-    if (m.type === "0" || m.type === "7") files.push({ name: m.name, data: await readMember(src, m, archive) });
+    if (m.type === "0" || m.type === "7") files.push({ name: safePath(m.name, archive), data: await readMember(src, m, archive) });
   }
   const strip = tops.size === 1 && files.every((f) => f.name.includes("/"));
   return files
-    .map((f) => ({ path: safePath(strip ? f.name.slice(f.name.indexOf("/") + 1) : f.name, archive), data: f.data }))
+    .map((f) => ({ path: strip ? f.name.slice(f.name.indexOf("/") + 1) : f.name, data: f.data }))
     .filter((f) => include(f.path));
 }
 
@@ -165,7 +165,7 @@ export async function fetchOfficialLogs(a: OfficialArgs, opts: { fetchImpl?: typ
   if (!files.length) throw new Error(`${a.from ?? name}: no ${src.what} found (is this ${src.repo}?)`);
   const manifest: Manifest = {
     paper: a.paper, repo: src.repo, commit: a.commit, archive,
-    files: files.map((f) => ({ path: f.path, bytes: f.data.length, sha256: sha256(f.data) })).sort((x, y) => x.path.localeCompare(y.path)),
+    files: files.map((f) => ({ path: f.path, bytes: f.data.length, sha256: sha256(f.data) })).sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0)),
   };
   await mkdir(dirname(dir), { recursive: true });
   await makeDirAtomic(dir, async (tmp) => {
