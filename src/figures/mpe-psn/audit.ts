@@ -142,7 +142,8 @@ export async function run(ctx: RunContext): Promise<ItemResult> {
       table: rows,
     },
     reproduced: audit.reproduced,
-    figures: [{ name: "authors-curves", spec: authorsCurvesSpec(audit.reads, loggedClaims(), generated ? `generated stand-in archive (smoke), ${runs[0]?.planned} epochs` : `${src.repo} @ ${src.commit.slice(0, 7)}`) }],
+    // no figure without data: an empty panel grid would only look broken
+    figures: audit.reads.some((r) => r.rows.length) ? [{ name: "authors-curves", spec: authorsCurvesSpec(audit.reads, loggedClaims(), generated ? `generated stand-in archive (smoke), ${runs[0]?.planned} epochs` : `${src.repo} @ ${src.commit.slice(0, 7)}`) }] : [],
     notes: [
       generated
         ? `Scale smoke: a generated stand-in archive (the project's own log and event-file writers, seeded curves, ${runs[0]?.planned} epochs, two planted defects) was audited, not the authors' logs; verdicts are PARTIAL. Run at --scale paper after '${fetchCommand("mpe-psn")}' for the real audit.`
