@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generatedRunScript, lookupScriptClaims, scriptClaims, scriptResults } from "../../../src/figures/imp/audit.js";
 import { formatCommentedCommands } from "../../../src/lib/logs/script-comments.js";
-import { getItem } from "../../../src/lib/repro/items.js";
+import { REGISTRY } from "../../../src/figures/registry.js";
 import { runItem } from "../../../src/lib/repro/runner.js";
 import { compareWithLog } from "../../../src/lib/repro/verdict.js";
 
@@ -46,7 +46,7 @@ describe("imp:audit", () => {
     expect(lookupScriptClaims([], true).every((r) => r.log!.selected === null)).toBe(true);
   });
   it("runs at smoke through the runner with PARTIAL verdicts", async () => {
-    const report = await runItem(getItem("imp:audit")!, { scale: "smoke", outRoot: work, log: false });
+    const report = await runItem(REGISTRY, REGISTRY.getItem("imp:audit")!, { scale: "smoke", outRoot: work, log: false });
     expect(report.comparisons).toHaveLength(9);
     expect(report.comparisons.every((c) => c.status === "PARTIAL")).toBe(true);
   });

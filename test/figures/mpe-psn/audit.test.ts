@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { auditArchive, coverageText, loggedClaims } from "../../../src/figures/mpe-psn/audit.js";
 import { writeOfficialFixture } from "../../../src/figures/mpe-psn/official-fixture.js";
 import { OFFICIAL_RUNS } from "../../../src/figures/mpe-psn/official-runs.js";
-import { getItem } from "../../../src/lib/repro/items.js";
+import { REGISTRY } from "../../../src/figures/registry.js";
 import { runItem } from "../../../src/lib/repro/runner.js";
 
 const work = mkdtempSync(join(tmpdir(), "mpe-audit-"));
@@ -63,7 +63,7 @@ describe("mpe-psn:audit", () => {
     expect(audit.reads[0]!.summary.best).not.toBeNull(); // the event files still give the curve
   });
   it("runs at smoke through the runner: per-run table, PARTIAL verdicts with their would-be status, the curves figure", async () => {
-    const report = await runItem(getItem("mpe-psn:audit")!, { scale: "smoke", outRoot: join(work, "results"), log: false });
+    const report = await runItem(REGISTRY, REGISTRY.getItem("mpe-psn:audit")!, { scale: "smoke", outRoot: join(work, "results"), log: false });
     expect(report.comparisons.length).toBe(loggedClaims().length);
     expect(report.comparisons.every((c) => c.status === "PARTIAL" && /would be (IN-LOG|MISMATCH)/.test(c.note ?? ""))).toBe(true);
     expect(report.result.notes.join("\n")).toMatch(/Could not be read \(3\)/);
