@@ -62,11 +62,16 @@ export const COMMON_HELP = `
   --no-convert      stop after extraction
   --skip-md5        do not verify checksums (prints a warning; for local test archives only)`;
 
-/** Streaming md5 of a file. */
-export async function md5File(path: string): Promise<string> {
-  const h = createHash("md5");
+/** Streaming hex digest of a file. */
+export async function hashFile(path: string, algorithm: "md5" | "sha256"): Promise<string> {
+  const h = createHash(algorithm);
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   return h.digest("hex");
+}
+
+/** Streaming md5 of a file. */
+export async function md5File(path: string): Promise<string> {
+  return hashFile(path, "md5");
 }
 
 /** Throw unless the md5 of `path` is `expected`. */

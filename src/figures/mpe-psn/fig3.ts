@@ -13,7 +13,7 @@ import type { tf } from "../../lib/backend/tf.js";
 import type { FrameLoader } from "../../lib/data/loader.js";
 import { disposeModule, type Module } from "../../lib/layers/module.js";
 import { describeMpeSetting, minMax, mpeSetting, trainMpe } from "./experiment.js";
-
+import { authorsBeside } from "./authors-beside.js";
 
 function scaleNote(scale: string, T: number): string[] {
   return scale === "paper" ? [] : [`Reduced scale (${scale}): ${T === 16 ? "" : `T = ${T} instead of 16, `}numbers are shown, not judged.`];
@@ -36,6 +36,7 @@ export async function runFig3a(ctx: RunContext): Promise<ItemResult> {
   ];
   disposeModule(withMem.model);
   disposeModule(without.model);
+  const beside = authorsBeside("fig3a-vs-authors", [{ run: "dvsgesture/T16", testAcc: acc }], ctx.scale);
   return {
     title: "Fig. 3a: distance between estimated and sequential potential, with / without L_mem, and accuracy (min-max normalised)",
     data: { setting: s, withMem: { distance: withMem.distance, testAcc: acc }, withoutMem: { distance: without.distance, testAcc: without.history.map((h) => 100 * (h.testAcc ?? NaN)) } },
@@ -43,11 +44,12 @@ export async function runFig3a(ctx: RunContext): Promise<ItemResult> {
       { claimId: "mpe-psn:fig3a/best-acc", value: withMem.bestTestAcc },
       { claimId: "mpe-psn:fig3a/best-epoch", value: bestEpoch, note: `of ${s.epochs} epochs` },
     ],
-    figures: [{ name: "fig3a", spec: lineChart({ data: curves, x: "epoch", y: "value", color: "curve", title: `MPE-PSN Fig. 3a (DVSGesture, scale ${ctx.scale})`, xTitle: "epoch", yTitle: "normalised value (min-max per curve)" }) }],
+    figures: [{ name: "fig3a", spec: lineChart({ data: curves, x: "epoch", y: "value", color: "curve", title: `MPE-PSN Fig. 3a (DVSGesture, scale ${ctx.scale})`, xTitle: "epoch", yTitle: "normalised value (min-max per curve)" }) }, ...beside.figures],
     notes: [
       `Ran: ${describeMpeSetting(s)}; twice: λ_mem = ${s.lambdaMem} and λ_mem = 0.`,
       "Distance = Σ over the epoch's iterations and the MPE-PSN layers of Σ_t ‖u_t − U_t‖₂ (Frobenius over the batch), u from the sequential LIF with θ = 1 as the official calMemDist; the shipped tfevents hold dist ≡ 0, so the paper's curves cannot be compared numerically.",
       ...scaleNote(ctx.scale, s.T),
+      ...beside.notes,
     ],
   };
 }
@@ -95,11 +97,12 @@ export async function runAbstract(ctx: RunContext): Promise<ItemResult> {
   const s = mpeSetting("dvsgesture", ctx.scale);
   const r = await trainMpe(s, "mpe-psn", ctx, { mixup: ctx.scale === "paper" });
   disposeModule(r.model);
+  const beside = authorsBeside("abstract-vs-authors", [{ run: "dvsgesture/T16", testAcc: r.history.map((h) => 100 * (h.testAcc ?? NaN)) }], ctx.scale);
   return {
     title: "DVS128 Gesture top-1 accuracy of MPE-PSN (the abstract's 97.92 %)",
     data: { setting: s, history: r.history },
     reproduced: [{ claimId: "mpe-psn:abstract/dvsgesture/T=16", value: r.bestTestAcc, note: `best over ${s.epochs} epochs, as the log's best; final ${r.finalTestAcc.toFixed(2)} %` }],
-    figures: [{ name: "abstract", spec: lineChart({ data: r.history.map((h) => ({ epoch: h.epoch + 1, accuracy: 100 * (h.testAcc ?? NaN), split: "test" })).concat(r.history.map((h) => ({ epoch: h.epoch + 1, accuracy: 100 * h.trainAcc, split: "train" }))), x: "epoch", y: "accuracy", color: "split", title: `MPE-PSN on DVSGesture (scale ${ctx.scale})`, xTitle: "epoch", yTitle: "accuracy (%)" }) }],
-    notes: [`Ran: ${describeMpeSetting(s)}.`, "Mixup (always on in the official DVSGesture run) is not used at reduced scales.", ...scaleNote(ctx.scale, s.T)],
+    figures: [{ name: "abstract", spec: lineChart({ data: r.history.map((h) => ({ epoch: h.epoch + 1, accuracy: 100 * (h.testAcc ?? NaN), split: "test" })).concat(r.history.map((h) => ({ epoch: h.epoch + 1, accuracy: 100 * h.trainAcc, split: "train" }))), x: "epoch", y: "accuracy", color: "split", title: `MPE-PSN on DVSGesture (scale ${ctx.scale})`, xTitle: "epoch", yTitle: "accuracy (%)" }) }, ...beside.figures],
+    notes: [`Ran: ${describeMpeSetting(s)}.`, "Mixup (always on in the official DVSGesture run) is not used at reduced scales.", ...scaleNote(ctx.scale, s.T), ...beside.notes],
   };
 }

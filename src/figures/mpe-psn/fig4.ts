@@ -17,7 +17,7 @@ import { disposeModule, parametersOf, resetModule, setTraining } from "../../lib
 import { LOSSES } from "../../lib/losses/index.js";
 import { filterNormalizedDirection, lossSurface } from "../../lib/metrics/landscape.js";
 import { describeMpeSetting, mpeSetting, trainMpe, type MpeNeuron } from "./experiment.js";
-
+import { authorsBeside, type OwnCurve } from "./authors-beside.js";
 
 export const CONTOUR_LEVELS = Array.from({ length: 11 }, (_, i) => +(0.1 + 0.5 * i).toFixed(1));
 
@@ -34,10 +34,12 @@ export async function run(ctx: RunContext): Promise<ItemResult> {
   const curves: Record<string, unknown>[] = [];
   const surfaces: Record<string, number[][]> = {};
   const figures: ItemResult["figures"] = [];
+  const own: OwnCurve[] = [];
   for (const net of ["lif", "mpe-psn"] as MpeNeuron[]) {
     const r = await trainMpe(s, net, ctx);
     bar.tick();
     const label = net === "lif" ? "vanilla LIF" : "MPE-PSN";
+    own.push({ run: net === "lif" ? "cifar10dvs/T4-lif" : "cifar10dvs/T4", testAcc: r.history.map((h) => 100 * (h.testAcc ?? NaN)) });
     r.history.forEach((h, e) => curves.push(
       { epoch: e + 1, value: r.summedLoss[e]!, curve: `${label}: summed training loss` },
       { epoch: e + 1, value: 100 * (h.testAcc ?? NaN), curve: `${label}: test accuracy (%)` },
@@ -65,7 +67,8 @@ export async function run(ctx: RunContext): Promise<ItemResult> {
     disposeModule(r.model);
   }
   bar.finish();
-  figures.push({ name: "fig4c", spec: lineChart({ data: curves, x: "epoch", y: "value", color: "curve", title: `Fig. 4c: summed loss and test accuracy per epoch (scale ${ctx.scale})`, xTitle: "epoch", yTitle: "summed loss / accuracy (%)" }) });
+  const beside = authorsBeside("fig4c-vs-authors", own, ctx.scale);
+  figures.push({ name: "fig4c", spec: lineChart({ data: curves, x: "epoch", y: "value", color: "curve", title: `Fig. 4c: summed loss and test accuracy per epoch (scale ${ctx.scale})`, xTitle: "epoch", yTitle: "summed loss / accuracy (%)" }) }, ...beside.figures);
   return {
     title: "Fig. 4: loss landscapes of vanilla LIF and MPE-PSN around trained weights, loss and accuracy curves",
     data: { setting: s, grid, surfaces, curves },
@@ -75,6 +78,7 @@ export async function run(ctx: RunContext): Promise<ItemResult> {
       `Ran: ${describeMpeSetting(s)}, once per neuron.`,
       `Landscape: TET loss on the first test batch (${s.batchSize} samples), eval mode, filter-normalised Gaussian directions (seeds ${ctx.seed * 2 + 1}, ${ctx.seed * 2 + 2}), BN/bias/threshold/κ directions zero; grid ${grid.length} × ${grid.length} over [−2, 2]. Interactive surfaces: fig4-surface-lif.html, fig4-surface-mpe-psn.html.`,
       ...(ctx.scale === "paper" ? [] : ["Reduced scale: accuracies and losses are shown, not judged."]),
+      ...beside.notes,
     ],
   };
 }

@@ -24,6 +24,7 @@ import { train } from "../../lib/train/trainer.js";
 import { cifarData } from "../common/cifar-data.js";
 import { dataSourceFor } from "../common/scale.js";
 import { mpeLayers } from "./experiment.js";
+import { authorsBeside } from "./authors-beside.js";
 
 export function table2Setting(scale: RunContext["scale"]) {
   if (scale === "smoke") return { epochs: 1, batchSize: 25, widthFactor: 1 / 16, trainLimit: 100 as number | null, testLimit: 50 as number | null };
@@ -50,15 +51,17 @@ export async function run(ctx: RunContext): Promise<ItemResult> {
   });
   disposeModule(model);
   const accs = history.map((h) => 100 * (h.testAcc ?? NaN));
+  const beside = authorsBeside("table2-vs-authors", [{ run: "cifar10/resnet19-T4", testAcc: accs }], ctx.scale);
   return {
     title: "CIFAR10 ResNet-19 with MPE-PSN, T = 4 (the log behind the presumed Table 2)",
     data: { setting: st, history },
     reproduced: [{ claimId: "mpe-psn:table2/cifar10/resnet19/T=4", value: Math.max(...accs), note: `best of ${st.epochs} epoch(s)` }],
-    figures: [{ name: "table2", spec: lineChart({ data: accs.map((a, e) => ({ epoch: e + 1, accuracy: a, split: "test" })), x: "epoch", y: "accuracy", color: "split", title: `MPE-PSN ResNet-19 on CIFAR10 (scale ${ctx.scale})`, xTitle: "epoch", yTitle: "test accuracy (%)" }) }],
+    figures: [{ name: "table2", spec: lineChart({ data: accs.map((a, e) => ({ epoch: e + 1, accuracy: a, split: "test" })), x: "epoch", y: "accuracy", color: "split", title: `MPE-PSN ResNet-19 on CIFAR10 (scale ${ctx.scale})`, xTitle: "epoch", yTitle: "test accuracy (%)" }) }, ...beside.figures],
     notes: [
       `Ran: ResNet-19 width ×${st.widthFactor}, T = ${T}, ${st.epochs} epoch(s), batch ${st.batchSize}, ${ctx.scale === "smoke" ? "synthetic grating CIFAR10 (real binary batch files, not CIFAR images)" : `real CIFAR10${st.trainLimit ? ` (first ${st.trainLimit} / ${st.testLimit} class-balanced samples)` : ""}`}; λ_mem = 0.01 until epoch ${cutoff} (not stated for this log).`,
       "Table 2's contents are UNKNOWN; this is the only logged number that could belong to it.",
       ...(ctx.scale === "paper" ? [] : ["Reduced scale: the accuracy is shown, not judged."]),
+      ...beside.notes,
     ],
   };
 }

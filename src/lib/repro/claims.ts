@@ -19,6 +19,26 @@ export interface Tolerance {
   rel?: number;
 }
 
+/**
+ * How a claim's number was selected from the authors' released run: the best test value over all epochs
+ * (a model selected on the test set), the epoch where that best occurs, the last epoch, the first epoch, or a
+ * number written as a comment beside the run command (no log released; rule unknown).
+ */
+export type LogSelection = "best-over-epochs" | "epoch-of-best" | "last-epoch" | "first-epoch" | "comment";
+
+/** Where a claim's number sits in the authors' released logs; audited by the paper's `audit` item. */
+export interface ClaimLog {
+  /** The audit's run id (e.g. `cifar10dvs/T4`). */
+  run: string;
+  /** Path of the log inside the authors' repository at the pinned commit. */
+  file: string;
+  selection: LogSelection;
+  /** Logged quantity (default: test accuracy). */
+  metric?: "testAcc" | "trainAcc" | "trainLoss";
+  /** `claim-tolerance` for a value read off a figure (matched within the claim's tolerance, not its written digits). */
+  match?: "as-written" | "claim-tolerance";
+}
+
 export interface Claim {
   /** `<paper>:<item>/<key>`. */
   id: string;
@@ -31,6 +51,8 @@ export interface Claim {
   source: string;
   tolerance: Tolerance;
   kind: ClaimKind;
+  /** The authors' log this number comes from, and the selection rule (accuracy claims with a released log). */
+  log?: ClaimLog;
 }
 
 /** A paper of the registry: its id (the prefix of its items' and claims' ids) and full title. */

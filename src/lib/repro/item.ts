@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import { ProgressBar } from "../util/progress.js";
-import type { Scale } from "./verdict.js";
+import type { LogLookup, Scale } from "./verdict.js";
 
 export interface RunContext {
   scale: Scale;
@@ -40,6 +40,8 @@ export interface Reproduced {
   claimId: string;
   value: number | null;
   note?: string;
+  /** Set by audit items: the claim is judged against the authors' log (IN-LOG / MISMATCH), not as a re-run. */
+  log?: LogLookup;
 }
 
 export interface ItemResult {

@@ -10,7 +10,7 @@ import { writeFileAtomic } from "../util/fs.js";
 import { runContext, type ItemResult, type ReproItem } from "./item.js";
 import type { Registry } from "./registry.js";
 import { provenance, type Provenance } from "./provenance.js";
-import { compareClaim, type Comparison, type Scale } from "./verdict.js";
+import { compareClaim, compareWithLog, type Comparison, type Scale } from "./verdict.js";
 
 export const SCALES: Scale[] = ["smoke", "small", "paper"];
 
@@ -86,6 +86,7 @@ export async function runItem(registry: Registry, item: ReproItem, opts: RunOpti
   const borrowed = [...given.keys()].filter((id) => !own.some((c) => c.id === id)).map((id) => registry.getClaim(id));
   const comparisons = [...own, ...borrowed].map((c) => {
     const r = given.get(c.id);
+    if (r?.log) return compareWithLog(c, r.log);
     return compareClaim(c, r?.value ?? null, scale, r?.note ?? (r ? undefined : "not computed by this item at this scale"));
   });
   const report: ItemReport = { id: item.id, title: result.title, scale, outDir, comparisons, result, provenance: provenance({ seed, scale, wallS }) };
