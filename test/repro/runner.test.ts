@@ -2,7 +2,8 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { lineChart } from "../../src/lib/plot/charts.js";
 import { claimList, TOLERANCES } from "../../src/lib/repro/claims.js";
 import { checkOutputRoot, parseCliArgs } from "../../src/lib/repro/cli.js";
 import type { ReproItem } from "../../src/lib/repro/item.js";
@@ -19,7 +20,7 @@ function toyRegistry(): Registry {
       load: async () => async (ctx) => ({
         title: "Two plus two", data: { seed: ctx.seed }, notes: ["computed"],
         reproduced: [{ claimId: "toy:sum/two-plus-two", value: 2 + 2 }, { claimId: "toy:sum/acc", value: 88 }],
-        figures: [{ name: "bars", spec: { $schema: "https://vega.github.io/schema/vega-lite/v5.json", data: { values: [{ x: "a", y: 1 }, { x: "b", y: 2 }] }, mark: "bar", encoding: { x: { field: "x", type: "nominal" }, y: { field: "y", type: "quantitative" } } } }],
+        figures: [{ name: "bars", spec: { $schema: "https://vega.github.io/schema/vega-lite/v5.json", title: "sums", data: { values: [{ x: "a", y: 1 }, { x: "b", y: 2 }] }, mark: "bar", encoding: { x: { field: "x", type: "nominal", title: "term" }, y: { field: "y", type: "quantitative", title: "value" } } } }],
       }),
     },
     { id: "toy:later", paper: "toy", item: "later", title: "Not yet", needs: { cpuMinutes: {} }, scales: ["smoke"], status: "not-built", reason: "needs a loader" },
@@ -93,5 +94,42 @@ describe("running an item end to end", () => {
     await expect(runItem(reg, reg.getItem("toy:sum")!, { scale: "small" })).rejects.toThrow(/does not support --scale small/);
     const rogue: ReproItem = { ...reg.getItem("toy:sum")!, load: async () => async () => ({ title: "", data: null, notes: [], figures: [], reproduced: [{ claimId: "toy:sum/nope", value: 1 }] }) };
     await expect(runItem(reg, rogue, { outRoot: mkdtempSync(join(tmpdir(), "sl-repro-")) })).rejects.toThrow(/unknown claim id 'toy:sum\/nope'/);
+  });
+});
+
+describe("every figure is captioned and checked for legibility (issue #15 item 7)", () => {
+  const probe = (points: number, cpuMinutes: number) => {
+    const item: ReproItem = {
+      id: "toy:probe", paper: "toy", item: "probe", title: "probe", needs: { cpuMinutes: { smoke: cpuMinutes, paper: cpuMinutes } }, scales: ["smoke", "paper"], status: "ready",
+      load: async () => async () => ({
+        title: "probe", data: null, reproduced: [], notes: [],
+        figures: [{ name: "curve", spec: lineChart({ data: Array.from({ length: points }, (_, e) => ({ epoch: e + 1, acc: e })), x: "epoch", y: "acc", title: "probe curve", xTitle: "epoch", yTitle: "accuracy (%)" }) }],
+      }),
+    };
+    return { reg: new Registry({ papers: [{ id: "toy", title: "A toy paper" }], claims: [], items: [item] }), item };
+  };
+  it("a legible figure gets the scale caption, in the saved spec and in the report", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sl-legible-"));
+    const { reg, item } = probe(3, 0.1);
+    const r = await runItem(reg, item, { outRoot: out, log: false, scale: "smoke" });
+    expect(r.figureProblems).toEqual([]);
+    const saved = JSON.parse(readFileSync(join(out, "toy", "probe", "smoke", "curve.vl.json"), "utf8"));
+    expect(saved.title).toEqual({ text: "probe curve", subtitle: ["Scale: smoke"] });
+    expect(r.result.figures[0]!.spec.title).toEqual(saved.title); // what the notebook shows
+  });
+  it("an illegible figure throws on a cheap run after writing the report that lists it, and is flagged on an expensive one", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sl-legible-"));
+    const cheap = probe(1, 0.1);
+    await expect(runItem(cheap.reg, cheap.item, { outRoot: out, log: false, scale: "smoke" })).rejects.toThrow(/toy:probe at scale smoke: illegible figure\(s\).*\n  curve: 'probe curve'.*a lone point/);
+    const report = readFileSync(join(out, "toy", "probe", "smoke", "report.md"), "utf8");
+    expect(report).toMatch(/## Figure problems\n\n- curve: 'probe curve'.layer\[0\] \(line mark\): series \(all rows\) has 1 distinct 'epoch' value/);
+    await expect(runItem(cheap.reg, cheap.item, { outRoot: out, log: false, scale: "paper" })).rejects.toThrow(/illegible/); // ≤ 1 CPU minute: cheap, throws
+    const costly = probe(1, 60);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const r = await runItem(costly.reg, costly.item, { outRoot: out, log: false, scale: "paper" });
+    expect(r.figureProblems).toHaveLength(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^warning: toy:probe at scale paper: illegible/));
+    warn.mockRestore();
+    expect(JSON.parse(readFileSync(join(out, "toy", "probe", "paper", "result.json"), "utf8")).figureProblems).toEqual(r.figureProblems);
   });
 });

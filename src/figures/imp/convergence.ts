@@ -166,7 +166,8 @@ export interface ConvergenceSetting {
 /**
  * Scales (decision "IMP figures 4, 5, 6, 8"): paper = the full setting; small = the paper's batch and T up to
  * 16 with fewer steps, to fit an hour on two cores with wasm (the full static setting is ≈ 10 CPU hours);
- * smoke = T ∈ {1, 4, 16}, 60 steps and a batch of 32, a pipeline check of well under a minute.
+ * smoke = T ∈ {1, 4, 16}, 60 steps (dynamic input: 100, so that T = 4 and 16 reach the threshold and the summary's
+ * steps-to-threshold panel draws curves) and a batch of 32, a pipeline check of about a minute.
  */
 export const CONVERGENCE_SETTINGS: Record<ToyInput, Record<Scale, ConvergenceSetting>> = {
   static: {
@@ -175,7 +176,7 @@ export const CONVERGENCE_SETTINGS: Record<ToyInput, Record<Scale, ConvergenceSet
     paper: { Ts: PAPER_TS, steps: PAPER_STEPS, batch: TOY_BATCH.static },
   },
   dynamic: {
-    smoke: { Ts: [1, 4, 16], steps: 60, batch: 32 },
+    smoke: { Ts: [1, 4, 16], steps: 100, batch: 32 },
     small: { Ts: [1, 2, 4, 8, 16], steps: 600, batch: TOY_BATCH.dynamic },
     paper: { Ts: PAPER_TS, steps: PAPER_STEPS, batch: TOY_BATCH.dynamic },
   },

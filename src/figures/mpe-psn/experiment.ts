@@ -5,7 +5,8 @@
  *
  * Scales (each report prints what ran):
  * - smoke: synthetic DVS files in the publisher layouts (`data/synthetic.ts`: moving squares), frames at a
- *   reduced size, narrow networks, 1 epoch — checks the pipeline, not the paper's numbers;
+ *   reduced size, narrow networks, 3 epochs (enough for every per-epoch curve to be a curve, and for the
+ *   λ_mem cut-off to happen) — checks the pipeline, not the paper's numbers;
  * - small: the real dataset (`data/fetch/<dataset>.ts`), the paper's input size, narrower networks, few epochs;
  * - paper: the paper's networks, T, optimiser, schedule, batch and 230 epochs (a GPU backend's job).
  * The λ_mem cut-off (epoch 150 of 230) is scaled to the same fraction of the epochs at reduced scales.
@@ -56,7 +57,7 @@ const PAPER = {
 
 export function mpeSetting(dataset: MpeDataset, scale: Scale, T?: number): MpeSetting {
   const p = PAPER[dataset];
-  const epochs = scale === "smoke" ? 1 : scale === "small" ? 6 : 230;
+  const epochs = scale === "smoke" ? 3 : scale === "small" ? 6 : 230;
   const base = { dataset, scale, T: T ?? p.T, lr: p.lr, lambdaMem: p.lambdaMem, epochs, cutoffEpoch: Math.round((epochs * 150) / 230) };
   if (scale === "smoke") {
     return { ...base, T: Math.min(base.T, 4), size: 32, widthFactor: 1 / 16, batchSize: 8, data: "synthetic", numClasses: dvsClasses(dataset, "synthetic") };

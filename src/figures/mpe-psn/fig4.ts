@@ -4,7 +4,7 @@
  * `metrics/landscape.ts`); (c) per-epoch summed training loss and test accuracy of both runs.
  *
  * Decisions (§5d-3): the landscape loss is the TET loss (λ = 1e-3, φ = 1; no L_mem) in evaluation mode on a
- * fixed test subset; grid α, β ∈ [−2, 2] (smoke 5 × 5, small 11 × 11, paper 21 × 21); contour levels 0.1, 0.6,
+ * fixed test subset; grid α, β ∈ [−2, 2] (smoke 9 × 9, small 11 × 11, paper 21 × 21; drawn as a heatmap under the isolines); contour levels 0.1, 0.6,
  * …, 5.1 as the paper's. The same seeded directions are used for both networks where shapes match.
  * An interactive plotly surface of each landscape is written next to the report (fig4-surface-<net>.html).
  */
@@ -22,7 +22,7 @@ import { authorsBeside, type OwnCurve } from "./authors-beside.js";
 export const CONTOUR_LEVELS = Array.from({ length: 11 }, (_, i) => +(0.1 + 0.5 * i).toFixed(1));
 
 function gridFor(scale: string): number[] {
-  const n = scale === "smoke" ? 5 : scale === "small" ? 11 : 21;
+  const n = scale === "smoke" ? 9 : scale === "small" ? 11 : 21;
   return Array.from({ length: n }, (_, i) => -2 + (4 * i) / (n - 1));
 }
 

@@ -5,7 +5,8 @@
  * Setting (papers.md §2.3): ResNet-19, static images repeated over T = 4, TET loss (λ = 1e-3, φ = 1) plus
  * λ_mem·L_mem until the cut-off, Adam lr 0.01, cosine over 300 epochs, batch 64, horizontal flip. MPE-PSN
  * Variant A (the CIFAR code's `MPE_PSN.py` semantics). λ_mem for this log is not stated: 0.01 as CIFAR10-DVS.
- * Scales: smoke = synthetic grating CIFAR10 (real binary batch files), width ×1/16, 1 epoch; small = real
+ * Scales: smoke = synthetic grating CIFAR10 (real binary batch files), width ×1/16, 3 epochs of 50 images (a curve,
+ * not a point: 6 steps instead of one epoch's 4); small = real
  * CIFAR10 subset (5 000 / 1 000), width ×1/4, 3 epochs; paper = the full setting.
  */
 import { disposeModule } from "../../lib/layers/module.js";
@@ -27,7 +28,7 @@ import { mpeLayers } from "./experiment.js";
 import { authorsBeside } from "./authors-beside.js";
 
 export function table2Setting(scale: RunContext["scale"]) {
-  if (scale === "smoke") return { epochs: 1, batchSize: 25, widthFactor: 1 / 16, trainLimit: 100 as number | null, testLimit: 50 as number | null };
+  if (scale === "smoke") return { epochs: 3, batchSize: 25, widthFactor: 1 / 16, trainLimit: 50 as number | null, testLimit: 50 as number | null };
   if (scale === "small") return { epochs: 3, batchSize: 32, widthFactor: 1 / 4, trainLimit: 5000, testLimit: 1000 };
   return { epochs: 300, batchSize: 64, widthFactor: 1, trainLimit: null, testLimit: null };
 }

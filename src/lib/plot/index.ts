@@ -2,3 +2,4 @@ export * from "./render.js";
 export * from "./charts.js";
 export * from "./display.js";
 export * from "./plotly.js";
+export * from "./legibility.js";

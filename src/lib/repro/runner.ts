@@ -4,6 +4,7 @@
  * claimed-vs-reproduced table) and each figure as SVG + PNG (+ spec).
  */
 import { join } from "node:path";
+import { captionFigure, figureProblems } from "../plot/legibility.js";
 import { saveFigure } from "../plot/render.js";
 import { markdownTable } from "../plot/display.js";
 import { writeFileAtomic } from "../util/fs.js";
@@ -20,6 +21,13 @@ export interface RunOptions {
   seed?: number;
   /** Print the table to stdout (default true). */
   log?: boolean;
+  /**
+   * What an illegible figure (`figureProblems`) does: "throw" after everything is written (default for a
+   * cheap run — scale smoke, or an item estimated at ≤ 1 CPU minute at this scale — which is every run CI's
+   * notebooks make), or "flag" it in the report and on stderr (default otherwise: an hour of results must not
+   * be lost over a plot).
+   */
+  figureCheck?: "throw" | "flag";
 }
 
 export interface ItemReport {
@@ -30,6 +38,8 @@ export interface ItemReport {
   comparisons: Comparison[];
   result: ItemResult;
   provenance: Provenance;
+  /** What `figureProblems` found in the figures ("<figure>: <problem>"); empty when all are legible. */
+  figureProblems: string[];
 }
 
 /** The default scale of an item: its declared default, else the smallest it supports. */
@@ -42,10 +52,19 @@ function fmt(v: number | null): string {
   return Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(+v.toPrecision(6));
 }
 
+/**
+ * "Scale: <scale>", and at a reduced scale with unjudged claims why: the report's first line (`markdown`) and,
+ * shorter, the caption of every figure.
+ */
+export function scaleSentence(scale: Scale, comparisons: Comparison[], o: { markdown?: boolean } = {}): string {
+  const reduced = scale !== "paper" && comparisons.some((c) => c.status === "PARTIAL");
+  if (!o.markdown) return `Scale: ${scale}${reduced ? " — reduced-scale run: trained numbers shown, not judged" : ""}`;
+  return `Scale: **${scale}**${reduced ? " — reduced-scale run: trained numbers below are shown, not judged; only the paper scale gives verdicts on them" : ""}.`;
+}
+
 export function reportMarkdown(registry: Registry, r: ItemReport, item: ReproItem): string {
-  const judged = r.comparisons.some((c) => c.status === "PARTIAL");
   const lines = [
-    `Scale: **${r.scale}**${r.scale === "paper" ? "" : judged ? " — reduced-scale run: trained numbers below are shown, not judged; only the paper scale gives verdicts on them" : ""}.`,
+    scaleSentence(r.scale, r.comparisons, { markdown: true }),
     "",
     `# ${r.id} — ${r.title}`,
     "",
@@ -57,6 +76,7 @@ export function reportMarkdown(registry: Registry, r: ItemReport, item: ReproIte
     }))),
     "",
     ...(r.result.notes.length ? ["## Notes", "", ...r.result.notes.map((n) => `- ${n}`), ""] : []),
+    ...(r.figureProblems.length ? ["## Figure problems", "", ...r.figureProblems.map((p) => `- ${p}`), ""] : []),
     "## Environment",
     "",
     `backend ${r.provenance.backend}, TF.js ${r.provenance.tfjs}, Node ${r.provenance.node}, ${r.provenance.cpu} × ${r.provenance.cores}, ` +
@@ -89,12 +109,24 @@ export async function runItem(registry: Registry, item: ReproItem, opts: RunOpti
     if (r?.log) return compareWithLog(c, r.log);
     return compareClaim(c, r?.value ?? null, scale, r?.note ?? (r ? undefined : "not computed by this item at this scale"));
   });
-  const report: ItemReport = { id: item.id, title: result.title, scale, outDir, comparisons, result, provenance: provenance({ seed, scale, wallS }) };
-  for (const f of result.figures) await saveFigure(f.spec, outDir, f.name);
+  // Every figure says at which scale it ran, and is checked for legibility (issue #15 item 7).
+  const caption = scaleSentence(scale, comparisons);
+  const figures = result.figures.map((f) => ({ ...f, spec: captionFigure(f.spec, caption) }));
+  const problems = figures.flatMap((f) => figureProblems(f.spec).map((p) => `${f.name}: ${p}`));
+  const shown: ItemResult = { ...result, figures };
+  const report: ItemReport = { id: item.id, title: result.title, scale, outDir, comparisons, result: shown, provenance: provenance({ seed, scale, wallS }), figureProblems: problems };
+  for (const f of figures) await saveFigure(f.spec, outDir, f.name);
   await writeFileAtomic(join(outDir, "result.json"), JSON.stringify({
-    id: item.id, title: result.title, scale, comparisons, data: result.data, notes: result.notes, figures: result.figures.map((f) => `${f.name}.svg`), environment: report.provenance,
+    id: item.id, title: result.title, scale, comparisons, data: result.data, notes: result.notes, figures: figures.map((f) => `${f.name}.svg`),
+    ...(problems.length ? { figureProblems: problems } : {}), environment: report.provenance,
   }, null, 1));
   await writeFileAtomic(join(outDir, "report.md"), reportMarkdown(registry, report, item));
+  if (problems.length) {
+    const message = `${item.id} at scale ${scale}: illegible figure(s), see ${join(outDir, "report.md")}:\n  ${problems.join("\n  ")}`;
+    const cheap = scale === "smoke" || (item.needs.cpuMinutes[scale] ?? Infinity) <= 1;
+    if ((opts.figureCheck ?? (cheap ? "throw" : "flag")) === "throw") throw new Error(message);
+    console.warn(`warning: ${message}`);
+  }
   if (opts.log ?? true) {
     console.log(`\n=== ${item.id} — ${result.title} (scale: ${scale}) ===`);
     console.table(comparisons.map((c) => ({ claim: c.claimId, paper: c.paper, reproduced: c.reproduced, status: c.status })));
