@@ -12,7 +12,7 @@
  * The legacy `LIFSpike` reset `mem·(1 − spike)` is the hard reset with V_reset = 0, not detached.
  *
  * This file holds the op-by-op reference path (`referenceMultiStep`, T × a few small ops, autodiff
- * through `tf.customGrad` spikes); the fused path (one kernel per direction) is in `fused.ts`, and
+ * through `tf.customGrad` spikes); the fused path (one kernel per direction) is in `seq-multistep.ts`, and
  * the small module base class that owns state (`v`), the optional learnable IMP and the step mode.
  * Layout is time-first: multi-step `x [T, B, ...]`, single-step `x [B, ...]` (events-and-parity §1.1).
  */

@@ -15,7 +15,7 @@
 import { tf } from "../backend/tf.js";
 import type { Module, NamedParameter } from "../layers/module.js";
 import { atan, type Surrogate } from "../surrogate.js";
-import { psnFused, psnFusedAvailable } from "./fused.js";
+import { psnFused, psnFusedAvailable } from "./kernels/psn-op.js";
 
 let uid = 0;
 const varName = (s: string) => `${s}_${uid++}`;
