@@ -4,7 +4,7 @@ import { tf } from "../../src/lib/backend/tf.js";
 import { currentBackend, useBackend } from "../../src/lib/backend/index.js";
 import { sawtoothDilations, receptiveField } from "../../src/lib/neurons/dilation.js";
 import {
-  countNeuronOps, MULFREE_STRATEGIES, MulFreePSN, mulFreeCharge, mulFreePsnForward, paperNeuronOps,
+  MULFREE_STRATEGIES, MulFreePSN, mulFreeCharge, mulFreePsnForward,
   pow2ScaleBits, shiftForwardFloat, shiftForwardInt, shiftSpikesInt,
 } from "../../src/lib/neurons/mulfree-psn.js";
 import { pow2Exponents, quantizePow2 } from "../../src/lib/neurons/quantize.js";
@@ -214,32 +214,6 @@ describe("bit-shift inference (Eqs. 12, 17-18)", () => {
     const big = { signs: Int8Array.from([1]), exponents: Int32Array.from([4]) };
     expect(() => shiftForwardInt(Int32Array.from([1 << 28]), [1, 1, 1], big, 1)).toThrow(/overflows int32/);
     expect(() => shiftForwardInt(Int32Array.from([1, 2]), [3, 1, 1], big, 1)).toThrow(/shape \[3,1,1\] needs 3/);
-  });
-});
-
-describe("countNeuronOps walks the tap structure (Table 1)", () => {
-  it("PSN: T² taps → (T² + T) ADD, T² MUL, exactly the paper's formula", () => {
-    for (const T of [1, 4, 16]) {
-      const c = countNeuronOps("psn", T);
-      expect(c).toEqual({ taps: T * T, add: T * T + T, mul: T * T, shift: 0 });
-      expect(paperNeuronOps("psn", T)).toEqual({ add: c.add, mul: c.mul, shift: 0 });
-    }
-  });
-  it("sliding and mul-free (d = 1): k·(T − (k − 1)/2) taps, k/2 fewer than the paper's (T + 1 − k/2)·k (§4.2 flag)", () => {
-    for (const [T, k] of [[8, 2], [32, 4], [16, 16]] as const) {
-      const s = countNeuronOps("sliding-psn", T, k), m = countNeuronOps("mulfree-psn", T, k, 1);
-      expect(s.taps).toBe(k * (T - (k - 1) / 2));
-      expect(m).toEqual({ taps: s.taps, add: s.add, mul: 0, shift: s.mul });
-      expect(countNeuronOps("masked-psn", T, k).taps).toBe(s.taps);
-      const p = paperNeuronOps("mulfree-psn", T, k);
-      expect(p.shift - m.shift).toBe(k / 2);
-      expect(p.add - m.add).toBe(k / 2);
-    }
-  });
-  it("dilation drops the taps that fall before t = 0: T = 10, k = 2, d = 3 → 10 + 7 taps", () => {
-    expect(countNeuronOps("mulfree-psn", 10, 2, 3)).toEqual({ taps: 17, add: 27, mul: 0, shift: 17 });
-    expect(() => countNeuronOps("sliding-psn", 10, 2, 3)).toThrow(/no dilation/);
-    expect(() => countNeuronOps("lif" as "psn", 10)).toThrow(/kind must be/);
   });
 });
 
