@@ -136,7 +136,7 @@ describe("module", () => {
     expect(Math.max(...arr(k.weight).map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(3));
     const x = tf.mul(tf.randomNormal([6, 2, 3, 4], 0, 1, "float32", 7), 2);
     const s = k.forward(x);
-    expect(arr(s)).toEqual(arr(mulFreePsnForward(x, k.weight, k.vThreshold, k.forwardOptions()).spikes));
+    expect(arr(s)).toEqual(arr(mulFreePsnForward(x, k.weight, k.vThreshold, k.params).spikes));
     // The forward uses W_q, not W: H = conv(X; Q(W)).
     const h = mulFreeCharge(x, k.quantizedWeight(), 2);
     expect(arr(s)).toEqual(arr(h).map((v) => (v - 1 >= 0 ? 1 : 0)));
@@ -234,7 +234,7 @@ describe("MulFreePSN step mode (step-by-step inference)", () => {
     expect(() => step.forward(tf.zeros([2, 4]))).toThrow(/stepMode "s"\): x must be \[B, C = 3, …\], got \[2,4\]/);
     // k = 1 trains (TF.js's unstack gradient broke on a single column).
     const one = new MulFreePSN(C, 1);
-    const g = tf.variableGrads(() => tf.sum(mulFreePsnForward(x, one.weight, one.vThreshold, { strategy: "shift" }).h) as tf.Scalar, [one.weight]);
+    const g = tf.variableGrads(() => tf.sum(mulFreePsnForward(x, one.weight, one.vThreshold, { strategy: "shift" }).hSeq) as tf.Scalar, [one.weight]);
     expect(Number.isFinite(g.grads[one.weight.name]!.dataSync()[0]!)).toBe(true);
   });
 });

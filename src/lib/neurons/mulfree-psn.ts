@@ -28,6 +28,7 @@
 import { tf } from "../backend/tf.js";
 import type { Module, NamedParameter } from "../layers/module.js";
 import { assertSurrogate, atan, type Surrogate, type TieRule } from "../surrogate.js";
+import { checkStepMode, type ParallelNeuronResult, type ParallelNodeOptions, type StepMode } from "./base.js";
 import { pow2Exponents, quantizePow2, type Pow2Codes, type QuantGrad } from "./quantize.js";
 
 export type MulFreeStrategy = "toeplitz" | "shift" | "depthwise";
@@ -143,38 +144,41 @@ export function mulFreeCharge(xSeq: tf.Tensor, weight: tf.Tensor, dilation = 1, 
   });
 }
 
-export interface MulFreeForwardOptions {
-  dilation?: number;
+export interface MulFreePSNParams {
+  /** Dilation d of the temporal convolution (default 1). */
+  dilation: number;
   /** Default ATan(2), tie `>=`. */
-  surrogate?: Surrogate;
+  surrogate: Surrogate;
   /** Quantise W to powers of two in the forward pass (default true). */
-  quantize?: boolean;
+  quantize: boolean;
   /** Backward of the quantiser: "ste" (Eq. 16, default) or "eq15". */
-  quantGrad?: QuantGrad;
-  strategy?: MulFreeStrategy;
+  quantGrad: QuantGrad;
+  /** Charge strategy (default "shift"). */
+  strategy: MulFreeStrategy;
 }
 
-export interface MulFreeResult {
-  spikes: tf.Tensor;
-  /** Charge H before the threshold, same shape as xSeq. */
-  h: tf.Tensor;
-}
+export const MULFREE_PSN_DEFAULTS: MulFreePSNParams = Object.freeze({
+  dilation: 1, surrogate: atan(2), quantize: true, quantGrad: "ste" as QuantGrad, strategy: "shift" as MulFreeStrategy,
+});
 
-/** Pure mul-free PSN: S = Θ(conv_d(X; Q(W)) − V_th) with weight `[C, k]`, vThreshold `[C]`. */
-export function mulFreePsnForward(xSeq: tf.Tensor, weight: tf.Tensor, vThreshold: tf.Tensor, opts: MulFreeForwardOptions = {}): MulFreeResult {
+/**
+ * Pure mul-free PSN: S = Θ(conv_d(X; Q(W)) − V_th) with weight `[C, k]`, vThreshold `[C]`; `hSeq` is the
+ * charge H before the threshold, same shape as xSeq.
+ */
+export function mulFreePsnForward(xSeq: tf.Tensor, weight: tf.Tensor, vThreshold: tf.Tensor, params: Partial<MulFreePSNParams> = {}): ParallelNeuronResult {
   const where = "mulFreePsnForward";
   const { C } = dimsOf(where, xSeq);
   checkWeight(where, weight, C);
   if (!(vThreshold instanceof tf.Tensor) || vThreshold.size !== C) {
     throw new Error(`${where}: vThreshold must be a [C = ${C}] tensor (one threshold per channel), got ${vThreshold instanceof tf.Tensor ? `[${vThreshold.shape}]` : String(vThreshold)}`);
   }
-  const surrogate = opts.surrogate ?? atan(2);
-  assertSurrogate(where, surrogate);
+  const p = { ...MULFREE_PSN_DEFAULTS, ...params };
+  assertSurrogate(where, p.surrogate);
   return tf.tidy(() => {
-    const w = (opts.quantize ?? true) ? quantizePow2(weight, opts.quantGrad ?? "ste") : weight;
-    const h = mulFreeCharge(xSeq, w, opts.dilation ?? 1, opts.strategy ?? "shift");
+    const w = p.quantize ? quantizePow2(weight, p.quantGrad) : weight;
+    const h = mulFreeCharge(xSeq, w, p.dilation, p.strategy);
     const th = tf.reshape(vThreshold, [1, 1, C, ...xSeq.shape.slice(3).map(() => 1)]);
-    return { spikes: surrogate.spike(tf.sub(h, th)), h };
+    return { spikes: p.surrogate.spike(tf.sub(h, th)), hSeq: h };
   });
 }
 
@@ -278,17 +282,16 @@ export function shiftForwardFloat(x: Float32Array, shape: readonly number[], cod
   return out;
 }
 
-export interface MulFreePSNOptions extends MulFreeForwardOptions {
+/**
+ * Module options of {@link MulFreePSN} besides its {@link MulFreePSNParams}. `stepMode` "m" (default):
+ * x `[T, B, C, …]` → spikes of the whole sequence; "s": step-by-step inference, x `[B, C, …]` per call, the
+ * layer keeps the last (k − 1)·d + 1 inputs (all that Eq. 10 reads) until `reset()`.
+ */
+export interface MulFreePSNNodeOptions extends ParallelNodeOptions {
   /** Weight init: "exp" (…, 1/4, 1/2, 1) per channel (default) or seeded Kaiming-uniform U(±1/√k). */
   init?: "exp" | "kaiming";
   /** Initial V_th for every channel (default 1, the β = −1 of App. C). */
-  thresholdInit?: number;
-  seed?: number;
-  /**
-   * "m" (default): x `[T, B, C, …]` → spikes of the whole sequence. "s": step-by-step inference, x `[B, C, …]`
-   * per call; the layer keeps the last (k − 1)·d + 1 inputs (all that Eq. 10 reads) until `reset()`.
-   */
-  stepMode?: "s" | "m";
+  vThresholdInit?: number;
 }
 
 /** Mul-free channel-wise PSN layer (multi-step, stateless): `weight [C, k]`, `vThreshold [C]`. */
@@ -300,32 +303,33 @@ export class MulFreePSN implements Module {
   quantize: boolean;
   quantGrad: QuantGrad;
   strategy: MulFreeStrategy;
-  stepMode: "s" | "m";
+  stepMode: StepMode;
   /** Step mode: the most recent inputs, oldest first (at most (k − 1)·d + 1). */
   private queue: tf.Tensor[] = [];
 
-  constructor(readonly channels: number, readonly k: number, opts: MulFreePSNOptions = {}) {
+  constructor(readonly channels: number, readonly k: number, opts: Partial<MulFreePSNParams> & MulFreePSNNodeOptions = {}) {
     if (!(Number.isInteger(channels) && channels >= 1)) throw new Error(`MulFreePSN: channels must be an integer >= 1, got ${channels}`);
-    this.dilation = opts.dilation ?? 1;
+    const { init: initOpt, vThresholdInit, seed, stepMode, ...rest } = opts;
+    const p = { ...MULFREE_PSN_DEFAULTS, ...rest };
+    this.dilation = p.dilation;
     checkKD("MulFreePSN", k, this.dilation);
-    this.surrogate = opts.surrogate ?? atan(2);
+    this.surrogate = p.surrogate;
     assertSurrogate("MulFreePSN", this.surrogate);
-    this.quantize = opts.quantize ?? true;
-    this.quantGrad = opts.quantGrad ?? "ste";
+    this.quantize = p.quantize;
+    this.quantGrad = p.quantGrad;
     if (this.quantGrad !== "ste" && this.quantGrad !== "eq15") throw new Error(`MulFreePSN: quantGrad must be "ste" or "eq15", got ${JSON.stringify(this.quantGrad)}`);
-    this.strategy = opts.strategy ?? "shift";
-    this.stepMode = opts.stepMode ?? "m";
-    if (this.stepMode !== "s" && this.stepMode !== "m") throw new Error(`MulFreePSN: stepMode must be "s" or "m", got ${JSON.stringify(this.stepMode)}`);
+    this.strategy = p.strategy;
+    this.stepMode = checkStepMode("MulFreePSN", stepMode ?? "m");
     if (!MULFREE_STRATEGIES.includes(this.strategy)) throw new Error(`MulFreePSN: strategy must be one of ${MULFREE_STRATEGIES.join(", ")}, got ${JSON.stringify(this.strategy)}`);
-    const init = opts.init ?? "exp";
-    const th = opts.thresholdInit ?? 1;
-    if (!Number.isFinite(th)) throw new Error(`MulFreePSN: thresholdInit must be a finite number, got ${th}`);
+    const init = initOpt ?? "exp";
+    const th = vThresholdInit ?? 1;
+    if (!Number.isFinite(th)) throw new Error(`MulFreePSN: vThresholdInit must be a finite number, got ${th}`);
     const w = tf.tidy(() => {
       if (init === "exp") {
         const row = Array.from({ length: k }, (_, i) => 2 ** -(k - 1 - i));
         return tf.tile(tf.tensor2d(row, [1, k]), [channels, 1]);
       }
-      if (init === "kaiming") return tf.randomUniform([channels, k], -1 / Math.sqrt(k), 1 / Math.sqrt(k), "float32", opts.seed ?? 0);
+      if (init === "kaiming") return tf.randomUniform([channels, k], -1 / Math.sqrt(k), 1 / Math.sqrt(k), "float32", seed ?? 0);
       throw new Error(`MulFreePSN: init must be "exp" or "kaiming", got ${JSON.stringify(init)}`);
     });
     this.weight = tf.variable(w, true);
@@ -337,7 +341,7 @@ export class MulFreePSN implements Module {
     if (this.stepMode === "s") return this.step(xSeq);
     const { C } = dimsOf("MulFreePSN.forward", xSeq);
     if (C !== this.channels) throw new Error(`MulFreePSN.forward: xSeq has ${C} channels on axis 2, the layer was built for ${this.channels}`);
-    return tf.tidy(() => mulFreePsnForward(xSeq, this.weight, this.vThreshold, this.forwardOptions()).spikes);
+    return tf.tidy(() => mulFreePsnForward(xSeq, this.weight, this.vThreshold, this.params).spikes);
   }
 
   /**
@@ -369,8 +373,8 @@ export class MulFreePSN implements Module {
     return this.queue.reduce((s, t) => s + t.size * 4, 0);
   }
 
-  /** Options of the pure function equivalent to this module. */
-  forwardOptions(): MulFreeForwardOptions {
+  /** Parameters of the pure function equivalent to this module (current values). */
+  get params(): MulFreePSNParams {
     return { dilation: this.dilation, surrogate: this.surrogate, quantize: this.quantize, quantGrad: this.quantGrad, strategy: this.strategy };
   }
 
