@@ -207,6 +207,13 @@ export interface ParallelNeuronResult {
   hSeq: tf.Tensor;
 }
 
+/** `defaults` overridden by the entries of `given` that are not `undefined` (an explicit `undefined` keeps the default). */
+export function withDefaults<P extends object>(defaults: P, given: Partial<P>): P {
+  const out = { ...defaults };
+  for (const [k, v] of Object.entries(given)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
 /** "m": x `[T, B, ...]` → spikes `[T, B, ...]` (multi-step); "s": x `[B, ...]` per call, state kept across calls. */
 export type StepMode = "s" | "m";
 

@@ -28,7 +28,7 @@
 import { tf } from "../backend/tf.js";
 import type { Module, NamedParameter } from "../layers/module.js";
 import { assertSurrogate, atan, type Surrogate, type TieRule } from "../surrogate.js";
-import { checkStepMode, type ParallelNeuronResult, type ParallelNodeOptions, type StepMode } from "./base.js";
+import { checkStepMode, withDefaults, type ParallelNeuronResult, type ParallelNodeOptions, type StepMode } from "./base.js";
 import { pow2Exponents, quantizePow2, type Pow2Codes, type QuantGrad } from "./quantize.js";
 
 export type MulFreeStrategy = "toeplitz" | "shift" | "depthwise";
@@ -172,7 +172,7 @@ export function mulFreePsnForward(xSeq: tf.Tensor, weight: tf.Tensor, vThreshold
   if (!(vThreshold instanceof tf.Tensor) || vThreshold.size !== C) {
     throw new Error(`${where}: vThreshold must be a [C = ${C}] tensor (one threshold per channel), got ${vThreshold instanceof tf.Tensor ? `[${vThreshold.shape}]` : String(vThreshold)}`);
   }
-  const p = { ...MULFREE_PSN_DEFAULTS, ...params };
+  const p = withDefaults(MULFREE_PSN_DEFAULTS, params);
   assertSurrogate(where, p.surrogate);
   return tf.tidy(() => {
     const w = p.quantize ? quantizePow2(weight, p.quantGrad) : weight;
@@ -310,7 +310,7 @@ export class MulFreePSN implements Module {
   constructor(readonly channels: number, readonly k: number, opts: Partial<MulFreePSNParams> & MulFreePSNNodeOptions = {}) {
     if (!(Number.isInteger(channels) && channels >= 1)) throw new Error(`MulFreePSN: channels must be an integer >= 1, got ${channels}`);
     const { init: initOpt, vThresholdInit, seed, stepMode, ...rest } = opts;
-    const p = { ...MULFREE_PSN_DEFAULTS, ...rest };
+    const p = withDefaults(MULFREE_PSN_DEFAULTS, rest);
     this.dilation = p.dilation;
     checkKD("MulFreePSN", k, this.dilation);
     this.surrogate = p.surrogate;

@@ -15,7 +15,7 @@
 import { tf } from "../backend/tf.js";
 import type { Module, NamedParameter } from "../layers/module.js";
 import { atan, type Surrogate } from "../surrogate.js";
-import { checkStepMode, type ParallelNodeOptions, type StepMode } from "./base.js";
+import { checkStepMode, withDefaults, type ParallelNodeOptions, type StepMode } from "./base.js";
 import { psnFused, psnFusedAvailable } from "./kernels/psn-op.js";
 
 let uid = 0;
@@ -151,7 +151,7 @@ export class PSN implements Module {
     if (!(Number.isInteger(T) && T >= 1)) throw new Error(`PSN: T must be a positive integer, got ${T}`);
     const { stepMode, seed, ...rest } = opts;
     this.stepMode = checkStepMode("PSN", stepMode ?? "m", ["m"]) as "m";
-    this.params = { ...PSN_DEFAULTS, ...rest };
+    this.params = withDefaults(PSN_DEFAULTS, rest);
     this.weight = tf.variable(kaimingUniform([T, T], T, seed ?? 0), true, varName("psn.weight"));
     this.bias = tf.variable(tf.fill([T, 1], -1), true, varName("psn.bias"));
   }
@@ -193,7 +193,7 @@ export class MaskedPSN implements Module {
     if (!(Number.isInteger(k) && k >= 1 && k <= T)) throw new Error(`MaskedPSN: order k must be an integer in [1, T=${T}], got ${k}`);
     const { stepMode, seed, ...rest } = opts;
     this.stepMode = checkStepMode("MaskedPSN", stepMode ?? "m");
-    this.params = { ...MASKED_PSN_DEFAULTS, ...rest };
+    this.params = withDefaults(MASKED_PSN_DEFAULTS, rest);
     this.weight = tf.variable(kaimingUniform([T, T], T, seed ?? 0), true, varName("maskedpsn.weight"));
     this.bias = tf.variable(tf.fill([T, 1], -1), true, varName("maskedpsn.bias"));
     this.lambdaValue = this.params.lambdaInit;
@@ -266,7 +266,7 @@ export class SlidingPSN implements Module {
     if (!(Number.isInteger(k) && k >= 1)) throw new Error(`SlidingPSN: order k must be a positive integer, got ${k}`);
     const { stepMode, seed, ...rest } = opts;
     this.stepMode = checkStepMode("SlidingPSN", stepMode ?? "m");
-    const p = { ...SLIDING_PSN_DEFAULTS, ...rest };
+    const p = withDefaults(SLIDING_PSN_DEFAULTS, rest);
     this.surrogate = p.surrogate;
     const init = p.expInit
       ? tf.tensor1d(Array.from({ length: k }, (_, i) => 2 ** -(k - 1 - i)))
