@@ -22,7 +22,7 @@ import { pathToFileURL } from "node:url";
 import { currentBackend, initBackend } from "../src/lib/backend/index.js";
 import { tf } from "../src/lib/backend/tf.js";
 import { ifMultiStep, legacyLifMultiStep, lifMultiStep, plifInitW, plifMultiStep } from "../src/lib/neurons/index.js";
-import { mpeDraws, mpeEstimate, mpeForward } from "../src/lib/neurons/mpe-psn.js";
+import { mpeDraws, mpeEstimate, mpePsnForward } from "../src/lib/neurons/mpe-psn.js";
 import { mulFreePsnForward } from "../src/lib/neurons/mulfree-psn.js";
 import { maskedWeight, psnForward, psnForwardOps, slidingPsnForward } from "../src/lib/neurons/psn.js";
 import { atan } from "../src/lib/surrogate.js";
@@ -124,7 +124,7 @@ function step(neuron: BenchNeuron, fused: boolean, x: tf.Tensor, w: tf.Tensor, v
         const draws = mpeDraws(x, 11);
         const theta = tf.scalar(1), kappa = tf.fill([T], 0.5);
         const [gx, gt, gk] = tf.grads((xx: tf.Tensor, th: tf.Tensor, ka: tf.Tensor) => {
-          const r = mpeForward(xx, mpeEstimate(xx, draws), th, ka, { surrogate });
+          const r = mpePsnForward(xx, mpeEstimate(xx, draws), th, ka, { surrogate });
           return tf.add(loss(r.spikes), r.memLoss);
         })([x, theta, kappa]);
         return tf.addN([tf.sum(gx!), gt!, tf.sum(gk!)]);

@@ -18,7 +18,7 @@
  * `w` centred on the threshold (area 1 like every other g′ here).
  *
  * Each surrogate also carries a {@link SurrogateSpec} (`kind` + parameter) and a scalar derivative,
- * so the fused multi-step kernels (`neurons/fused.ts`) can evaluate g′ inside a typed-array loop.
+ * so the fused multi-step kernels (`neurons/kernels/seq-neuron.ts`) can evaluate g′ inside a typed-array loop.
  */
 import { tf } from "./backend/tf.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  exactTapCount, mulFreeEnergyFormulaPj, mulFreeMaxEnergyAsStatedPj, mulFreePsnOpsFormula, opEnergyPj, paperTapCount,
-  psnEnergyFormulaPj, psnOpsFormula, slidingPsnOpsFormula,
+  countNeuronOps, exactTapCount, mulFreeEnergyFormulaPj, mulFreeMaxEnergyAsStatedPj, mulFreePsnOpsFormula, opEnergyPj, paperTapCount,
+  paperNeuronOps, psnEnergyFormulaPj, psnOpsFormula, slidingPsnOpsFormula,
 } from "../../src/lib/metrics/neuron-ops.js";
 
 /** Count causal taps by walking t and i directly (independent of the closed forms). */
@@ -30,5 +30,31 @@ describe("mul-free paper Table 1 / Table 9 formulas", () => {
     expect(mulFreeEnergyFormulaPj(T, T)).toBeCloseTo(0.515 * T * T + 1.93 * T, 8);
     expect(mulFreeMaxEnergyAsStatedPj(T)).not.toBeCloseTo(mulFreeEnergyFormulaPj(T, T), 2);
     expect(() => paperTapCount(4, 5)).toThrow(/order k/);
+  });
+});
+
+describe("countNeuronOps walks the tap structure (Table 1)", () => {
+  it("PSN: T² taps → (T² + T) ADD, T² MUL, exactly the paper's formula", () => {
+    for (const T of [1, 4, 16]) {
+      const c = countNeuronOps("psn", T);
+      expect(c).toEqual({ taps: T * T, add: T * T + T, mul: T * T, shift: 0 });
+      expect(paperNeuronOps("psn", T)).toEqual({ add: c.add, mul: c.mul, shift: 0 });
+    }
+  });
+  it("sliding and mul-free (d = 1): k·(T − (k − 1)/2) taps, k/2 fewer than the paper's (T + 1 − k/2)·k (§4.2 flag)", () => {
+    for (const [T, k] of [[8, 2], [32, 4], [16, 16]] as const) {
+      const s = countNeuronOps("sliding-psn", T, k), m = countNeuronOps("mulfree-psn", T, k, 1);
+      expect(s.taps).toBe(k * (T - (k - 1) / 2));
+      expect(m).toEqual({ taps: s.taps, add: s.add, mul: 0, shift: s.mul });
+      expect(countNeuronOps("masked-psn", T, k).taps).toBe(s.taps);
+      const p = paperNeuronOps("mulfree-psn", T, k);
+      expect(p.shift - m.shift).toBe(k / 2);
+      expect(p.add - m.add).toBe(k / 2);
+    }
+  });
+  it("dilation drops the taps that fall before t = 0: T = 10, k = 2, d = 3 → 10 + 7 taps", () => {
+    expect(countNeuronOps("mulfree-psn", 10, 2, 3)).toEqual({ taps: 17, add: 27, mul: 0, shift: 17 });
+    expect(() => countNeuronOps("sliding-psn", 10, 2, 3)).toThrow(/no dilation/);
+    expect(() => countNeuronOps("lif" as "psn", 10)).toThrow(/kind must be/);
   });
 });

@@ -8,7 +8,7 @@ import { seqCifarNet } from "../../src/lib/models/seq-cifar.js";
 
 describe("autoselectStrategies", () => {
   it("records each mul-free layer's real input shape, times every candidate and sets the per-layer argmin", () => {
-    const net = seqCifarNet({ neuron: neuronFactory("mulfree", { k: 2, strategy: "toeplitz" }), T: 6, numClasses: 10, channels: 4 });
+    const net = seqCifarNet({ neuron: neuronFactory("mulfree-psn", { k: 2, strategy: "toeplitz" }), T: 6, numClasses: 10, channels: 4 });
     const x = tf.randomNormal([6, 2, 32, 1, 3], 0, 1, "float32", 1);
     const layers = mulFreeLayers(net);
     expect(layers.map(([n]) => n)).toEqual(["sn.0", "sn.1", "sn.2", "sn.3", "sn.4", "sn.5", "fc1.sn"]);
@@ -32,7 +32,7 @@ describe("autoselectStrategies", () => {
     expect(timeChargeStrategy(layer, [4, 2, 3], "depthwise", 1)).toBeGreaterThan(0);
     const lif = seqCifarNet({ neuron: neuronFactory("lif"), T: 2, channels: 2 });
     expect(() => autoselectStrategies(lif, tf.zeros([2, 1, 32, 1, 3]))).toThrow(/no MulFreePSN layer/);
-    const net = seqCifarNet({ neuron: neuronFactory("mulfree", { k: 2 }), T: 2, channels: 2 });
+    const net = seqCifarNet({ neuron: neuronFactory("mulfree-psn", { k: 2 }), T: 2, channels: 2 });
     // @ts-expect-error an unknown candidate
     expect(() => autoselectStrategies(net, tf.zeros([2, 1, 32, 1, 3]), { candidates: ["fft"] })).toThrow(/unknown candidate "fft"/);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { tf } from "../../src/lib/backend/tf.js";
 import { LOSSES, mpeTotalLoss } from "../../src/lib/losses/index.js";
-import { collectMemLosses, MPEPSN, mpeEstimate, mpeForward, sequentialLifDistance } from "../../src/lib/neurons/mpe-psn.js";
+import { collectMemLosses, MPEPSN, mpeEstimate, mpePsnForward, sequentialLifDistance } from "../../src/lib/neurons/mpe-psn.js";
 
 const arr = (t: tf.Tensor) => Array.from(t.dataSync());
 
@@ -10,27 +10,27 @@ describe("MPE-PSN", () => {
     const x = tf.tensor2d([[0.8], [0.6], [1.5]]);
     const e = mpeEstimate(x, tf.tensor2d([[0], [1], [0]]));
     expect(arr(e).map((v) => Math.fround(v))).toEqual([0.8, 0, 1.5].map(Math.fround));
-    const r = mpeForward(x, e, tf.scalar(1), tf.fill([3], 1 / 3));
-    arr(r.h).forEach((v, i) => expect(v).toBeCloseTo([0.8, 0.8, 1.5][i]!, 6));
+    const r = mpePsnForward(x, e, tf.scalar(1), tf.fill([3], 1 / 3));
+    arr(r.hSeq).forEach((v, i) => expect(v).toBeCloseTo([0.8, 0.8, 1.5][i]!, 6));
     expect(arr(r.spikes)).toEqual([0, 0, 1]);
-    arr(r.u).forEach((v, i) => expect(v).toBeCloseTo([0.8, 0.8, 0][i]!, 6));
+    arr(r.vSeq).forEach((v, i) => expect(v).toBeCloseTo([0.8, 0.8, 0][i]!, 6));
     expect(r.memLoss.dataSync()[0]).toBeCloseTo(0.32111, 5);
     // The sequential LIF on the same X has u = [0.8, 0.8, 0]: distance 0 here.
-    expect(sequentialLifDistance(x, r.u, 1)).toBeCloseTo(0, 6);
+    expect(sequentialLifDistance(x, r.vSeq, 1)).toBeCloseTo(0, 6);
   });
   it("variant B uses the same step's estimate and compares û_t with U_{t−1}", () => {
     const x = tf.tensor2d([[0.8], [0.6], [1.5]]);
     const e = mpeEstimate(x, tf.tensor2d([[0], [0], [1]])); // e = [0.8, 0.6, 0]
-    const r = mpeForward(x, e, tf.scalar(1), tf.fill([2], 0.5), { variant: "B" });
+    const r = mpePsnForward(x, e, tf.scalar(1), tf.fill([2], 0.5), { variant: "B" });
     // H = [X0, X1·(1 + τ), X2 + τ·0] = [0.8, 0.75, 1.5]; U = [0.8, 0.75, 0]
-    arr(r.h).forEach((v, i) => expect(v).toBeCloseTo([0.8, 0.75, 1.5][i]!, 6));
+    arr(r.hSeq).forEach((v, i) => expect(v).toBeCloseTo([0.8, 0.75, 1.5][i]!, 6));
     // L = mean_t κ_t (û_t − U_{t−1})² over t = 1, 2: ((0.6 − 0.8)² + (0 − 0.75)²)·0.5 / 2
     expect(r.memLoss.dataSync()[0]).toBeCloseTo(((0.6 - 0.8) ** 2 + 0.75 ** 2) * 0.5 / 2, 6);
-    expect(() => mpeForward(x, e, tf.scalar(1), tf.fill([3], 0.5), { variant: "B" })).toThrow(/κ of length 2/);
+    expect(() => mpePsnForward(x, e, tf.scalar(1), tf.fill([3], 0.5), { variant: "B" })).toThrow(/κ of length 2/);
   });
   it("strict tie: H exactly at θ does not fire", () => {
     const x = tf.tensor2d([[1.0]]);
-    expect(arr(mpeForward(x, x, tf.scalar(1), tf.fill([1], 1)).spikes)).toEqual([0]);
+    expect(arr(mpePsnForward(x, x, tf.scalar(1), tf.fill([1], 1)).spikes)).toEqual([0]);
   });
   it("module: seeded draws repeat after reseed, κ init 1/T, learnable or frozen, gradients reach θ and κ", () => {
     const m = new MPEPSN({ T: 4, seed: 1 });
@@ -45,11 +45,11 @@ describe("MPE-PSN", () => {
     const g = tf.variableGrads(() => {
       const s = m.forward(x);
       return tf.add(tf.sum(s), m.lastMemLoss!) as tf.Scalar;
-    }, [m.threshold, m.kappa]);
-    expect(Math.abs(g.grads[m.threshold.name]!.dataSync()[0]!)).toBeGreaterThan(0);
+    }, [m.vThreshold, m.kappa]);
+    expect(Math.abs(g.grads[m.vThreshold.name]!.dataSync()[0]!)).toBeGreaterThan(0);
     expect(arr(g.grads[m.kappa.name]!).every((v) => v >= 0)).toBe(true); // ∂L_mem/∂κ_t is a mean square ≥ 0
     expect(m.parameters().map((p) => p.group)).toEqual(["threshold", "kappa"]);
-    expect(new MPEPSN({ T: 4, freezeKappa: true }).parameters().map((p) => p.name)).toEqual(["threshold"]);
+    expect(new MPEPSN({ T: 4, freezeKappa: true }).parameters().map((p) => p.name)).toEqual(["vThreshold"]);
   });
   it("eval expectation mode is deterministic; trackDistance measures the gap to the sequential LIF", () => {
     const m = new MPEPSN({ T: 5, evalMode: "expectation", trackDistance: true });
@@ -97,10 +97,10 @@ describe("MPE-PSN module details", () => {
     const x = tf.randomNormal([4, 6], 0.8, 0.6, "float32", 9), g = tf.randomNormal([4, 6], 0, 1, "float32", 10);
     const draws = tf.tensor(arr(tf.randomUniform([4, 6], 0, 1, "float32", 4)).map((u) => (u < 0.5 ? 1 : 0)), [4, 6]);
     m.forcedDraws = draws;
-    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(m.forward(x), g)) as tf.Scalar, [m.threshold]);
-    const r = mpeForward(x, mpeEstimate(x, draws), tf.scalar(1), tf.fill([4], 0.25));
-    const closed = -tf.sum(tf.mul(g, tf.relu(tf.sub(1, tf.abs(tf.sub(r.h, 1)))))).dataSync()[0]!;
-    expect(grads[m.threshold.name]!.dataSync()[0]).toBeCloseTo(closed, 4);
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(m.forward(x), g)) as tf.Scalar, [m.vThreshold]);
+    const r = mpePsnForward(x, mpeEstimate(x, draws), tf.scalar(1), tf.fill([4], 0.25));
+    const closed = -tf.sum(tf.mul(g, tf.relu(tf.sub(1, tf.abs(tf.sub(r.hSeq, 1)))))).dataSync()[0]!;
+    expect(grads[m.vThreshold.name]!.dataSync()[0]).toBeCloseTo(closed, 4);
   });
   it("eval 'sample' (default, parity with the official code) still draws: stochastic inference", () => {
     const m = new MPEPSN({ T: 4, seed: 5 });
@@ -111,10 +111,20 @@ describe("MPE-PSN module details", () => {
   });
   it("names bad arguments", () => {
     const x = tf.zeros([3, 2]);
-    expect(() => mpeForward(x, tf.zeros([3, 1]), tf.scalar(1), tf.fill([3], 1))).toThrow(/estimate must have xSeq's shape/);
-    expect(() => mpeForward(x, x, tf.ones([2]), tf.fill([3], 1))).toThrow(/threshold must be a scalar/);
-    expect(() => mpeForward(x, x, tf.scalar(1), tf.fill([3], 1), { variant: "C" as "A" })).toThrow(/variant must be "A" or "B"/);
+    expect(() => mpePsnForward(x, tf.zeros([3, 1]), tf.scalar(1), tf.fill([3], 1))).toThrow(/estimate must have xSeq's shape/);
+    expect(() => mpePsnForward(x, x, tf.ones([2]), tf.fill([3], 1))).toThrow(/vThreshold must be a scalar/);
+    expect(() => mpePsnForward(x, x, tf.scalar(1), tf.fill([3], 1), { variant: "C" as "A" })).toThrow(/variant must be "A" or "B"/);
     expect(() => new MPEPSN({ T: 1, variant: "B" })).toThrow(/variant B needs T >= 2/);
     expect(() => new MPEPSN({ T: 3 }).forward(tf.zeros([4, 2]))).toThrow(/built for T = 3/);
+  });
+});
+
+describe("MPE-PSN module grammar (issue #15)", () => {
+  it("dispose releases θ and κ; stepMode \"s\" is refused (all T steps at once)", () => {
+    const m = new MPEPSN({ T: 3 });
+    m.dispose();
+    expect(m.vThreshold.isDisposed).toBe(true);
+    expect(m.kappa.isDisposed).toBe(true);
+    expect(() => new MPEPSN({ T: 3, stepMode: "s" })).toThrow(/MPEPSN: stepMode must be "m"/);
   });
 });

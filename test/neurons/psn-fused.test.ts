@@ -1,10 +1,11 @@
-// The fused PSN (kernels/psn-simd.ts via fused.ts `psnFused`) against the op path `psnForwardOps`
+// The fused PSN (kernels/psn-simd.ts via kernels/psn-op.ts `psnFused`) against the op path `psnForwardOps`
 // (papers.md §1.2: S = Θ(W·X + b); dW = gH·Xᵀ, db = Σ_n gH, dX = Wᵀ·gH with gH = gS ⊙ σ′(H)),
 // on wasm and across backends (the cpu backend has no fused PSN and runs the op path).
 import { afterAll, describe, expect, it } from "vitest";
 import { currentBackend, useBackend } from "../../src/lib/backend/index.js";
 import { tf } from "../../src/lib/backend/tf.js";
-import { PSN_GRAD_KERNEL, PSN_KERNEL, psnFusedAvailable } from "../../src/lib/neurons/fused.js";
+import { PSN_GRAD_KERNEL, PSN_KERNEL } from "../../src/lib/neurons/kernels/kernel-names.js";
+import { psnFusedAvailable } from "../../src/lib/neurons/kernels/psn-op.js";
 import { MaskedPSN, PSN, psnForward, psnForwardOps } from "../../src/lib/neurons/psn.js";
 import { atan, inverseQuadratic, rectangle, sigmoid, triangle, type Surrogate } from "../../src/lib/surrogate.js";
 

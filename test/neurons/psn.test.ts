@@ -124,3 +124,24 @@ describe("PSN family: autodiff vs finite differences on the charge", () => {
     expect(gq[0]![3]).not.toBe(0);
   });
 });
+
+describe("PSN family module grammar (issue #15)", () => {
+  it("every module disposes its variables and its step queue", () => {
+    const mods = [new PSN(3), new MaskedPSN(2, 3, { lambdaInit: 1, stepMode: "s" }), new SlidingPSN(2, { stepMode: "s" })];
+    const stepped = tf.tensor2d([[0.5, 2]]);
+    mods[1]!.forward(stepped);
+    mods[2]!.forward(stepped);
+    const before = tf.memory().numTensors;
+    const owned = mods.map((m) => m.parameters().length).reduce((a, b) => a + b, 0) + 2; // + one queued input each
+    mods.forEach((m) => m.dispose());
+    expect(tf.memory().numTensors).toBe(before - owned);
+    for (const m of mods) for (const p of m.parameters()) expect(p.variable.isDisposed).toBe(true);
+    stepped.dispose();
+  });
+  it("stepMode is checked by every module; PSN has no step form", () => {
+    expect(() => new PSN(3, { stepMode: "s" })).toThrow(/PSN: stepMode must be "m".*no step-by-step form/);
+    expect(() => new MaskedPSN(2, 3, { stepMode: "x" as never })).toThrow(/MaskedPSN: stepMode must be "s" or "m"/);
+    expect(() => new SlidingPSN(2, { stepMode: "x" as never })).toThrow(/SlidingPSN: stepMode must be "s" or "m"/);
+    expect(new PSN(3).stepMode).toBe("m");
+  });
+});

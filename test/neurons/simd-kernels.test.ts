@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { currentBackend, useBackend } from "../../src/lib/backend/index.js";
 import { tf } from "../../src/lib/backend/tf.js";
 import { chargeCoefficients, fusedMultiStep, ifConfig, lifConfig, referenceMultiStep, type ChargeKind, type SeqNeuronConfig } from "../../src/lib/neurons/index.js";
-import { wasmHeapMemory } from "../../src/lib/neurons/fused.js";
+import { wasmHeapMemory } from "../../src/lib/backend/wasm-heap.js";
 import { seqNeuronBackward, seqNeuronForward, type SeqKernelAttrs } from "../../src/lib/neurons/kernels/seq-neuron.js";
 import { seqSimdBackward, seqSimdForward, seqSimdSupports, type GradInputs } from "../../src/lib/neurons/kernels/seq-neuron-simd.js";
 import { simdSupported } from "../../src/lib/neurons/kernels/wasm-simd.js";

@@ -13,7 +13,7 @@
 import { tf } from "../../lib/backend/tf.js";
 import { lineChart } from "../../lib/plot/charts.js";
 import { legacyLifMultiStep } from "../../lib/neurons/legacy-lif.js";
-import { mpeDraws, mpeEstimate, mpeForward } from "../../lib/neurons/mpe-psn.js";
+import { mpeDraws, mpeEstimate, mpePsnForward } from "../../lib/neurons/mpe-psn.js";
 import type { ItemResult, RunContext } from "../../lib/repro/item.js";
 import type { Scale } from "../../lib/repro/verdict.js";
 import { median, medianPairedRatio, timeInterleaved } from "../../lib/util/timing.js";
@@ -56,7 +56,7 @@ export function measure(logN: number, T: number, repeats: number, seed = 0): Spe
   const N = 2 ** logN;
   const x = tf.randomNormal([T, N], 0.5, 1, "float32", seed);
   const theta = tf.scalar(1), kappa = tf.fill([T], 1 / T);
-  const mpe = (xx: tf.Tensor) => mpeForward(xx, mpeEstimate(xx, mpeDraws(xx, seed)), theta, kappa).spikes;
+  const mpe = (xx: tf.Tensor) => mpePsnForward(xx, mpeEstimate(xx, mpeDraws(xx, seed)), theta, kappa).spikes;
   const lif = (xx: tf.Tensor, fused: boolean) => legacyLifMultiStep(xx, 0, { decay: 0.25, vThreshold: 1, fused }).spikes;
   const grad = (fn: (xx: tf.Tensor) => tf.Tensor) => () => tf.grad((xx: tf.Tensor) => tf.sum(fn(xx)))(x);
   const label = `2^${logN}`;

@@ -12,8 +12,9 @@
 import { lineChart } from "../../lib/plot/charts.js";
 import type { ItemResult, RunContext } from "../../lib/repro/item.js";
 import { OP_ENERGY_PJ } from "../../lib/metrics/energy.js";
-import { mulFreeEnergyFormulaPj, opEnergyPj, paperTapCount, psnEnergyFormulaPj } from "../../lib/metrics/neuron-ops.js";
-import { countNeuronOps, paperNeuronOps } from "../../lib/neurons/mulfree-psn.js";
+import {
+  countNeuronOps, mulFreeEnergyFormulaPj, opEnergyPj, paperNeuronOps, paperTapCount, psnEnergyFormulaPj,
+} from "../../lib/metrics/neuron-ops.js";
 
 export const TS = [2, 4, 8, 16, 32];
 

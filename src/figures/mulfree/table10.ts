@@ -36,7 +36,7 @@ export async function accuracyVsOrder(ctx: RunContext): Promise<{ rows: OrderRow
     const s = seqTaskSetting(st.task, ctx.scale);
     settings.add(describeSetting(s));
     for (const k of ks) {
-      const r = await trainSeqTask(s, "mulfree", { k, dilation: st.dilation, strategy: "shift" }, ctx);
+      const r = await trainSeqTask(s, "mulfree-psn", { k, dilation: st.dilation, strategy: "shift" }, ctx);
       disposeModule(r.model);
       rows.push({ setting: st.key, k, paper: getClaim(`mulfree:table10/${st.key}/k=${k}`).value, ours: r.testAcc, epochSeconds: r.epochSeconds });
       bar.tick();

@@ -80,8 +80,8 @@ interface Arm { variant: SpeedVariant; model: Module; k?: number; selection?: Au
 function armsAt(T: number, s: SpeedSetting, x: tf.Tensor, seed: number): Arm[] {
   const arms: Arm[] = [{ variant: "psn", model: build("psn", T, s, 1, "shift") }];
   for (const k of s.ks.filter((kk) => kk <= T)) {
-    for (const strategy of MULFREE_STRATEGIES) arms.push({ variant: `k=${k}/${strategy}`, model: build("mulfree", T, s, k, strategy) });
-    const model = build("mulfree", T, s, k, "shift");
+    for (const strategy of MULFREE_STRATEGIES) arms.push({ variant: `k=${k}/${strategy}`, model: build("mulfree-psn", T, s, k, strategy) });
+    const model = build("mulfree-psn", T, s, k, "shift");
     arms.push({ variant: `k=${k}/autoselect`, model, k, selection: autoselectStrategies(model, x, { m: 2, seed }) });
   }
   return arms;

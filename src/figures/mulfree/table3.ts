@@ -16,7 +16,7 @@ import { describeSetting, seqTaskSetting, trainSeqTask, type SeqTask } from "./s
 
 /** Table rows in the paper's order: claim key, our neuron (null = not implemented), options. */
 export const TABLE3_METHODS: { key: string; kind: NeuronKind | null; options: NeuronFactoryOptions; why?: string }[] = [
-  { key: "ours", kind: "mulfree", options: { k: 16 } },
+  { key: "ours", kind: "mulfree-psn", options: { k: 16 } },
   { key: "pmsn", kind: null, options: {}, why: "PMSN is not implemented in spikelab" },
   { key: "psn", kind: "psn", options: {} },
   { key: "masked-psn", kind: "masked-psn", options: { k: 32 } },

@@ -21,7 +21,7 @@ import { describeSetting, seqSources, seqTaskData, seqTaskSetting, trainSeqTask 
 
 const ROWS: { key: string; kind: NeuronKind; k: number }[] = [
   { key: "sliding-psn-k32", kind: "sliding-psn", k: 32 },
-  { key: "ours-k4", kind: "mulfree", k: 4 },
+  { key: "ours-k4", kind: "mulfree-psn", k: 4 },
 ];
 
 export async function run(ctx: RunContext): Promise<ItemResult> {

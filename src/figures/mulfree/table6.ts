@@ -18,7 +18,7 @@ import type { ItemResult, RunContext } from "../../lib/repro/item.js";
 import { neuronOpEnergy, pjToUj, synapticEnergy } from "../../lib/metrics/energy.js";
 import { seqCifarNet } from "../../lib/models/seq-cifar.js";
 import type { Module } from "../../lib/layers/module.js";
-import { countNeuronOps } from "../../lib/neurons/mulfree-psn.js";
+import { countNeuronOps } from "../../lib/metrics/neuron-ops.js";
 
 export const T = 32;
 export const K_OURS = 16;

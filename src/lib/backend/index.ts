@@ -19,6 +19,7 @@ import { tf } from "./tf.js";
 import { registerWasmKernels } from "./wasm-kernels.js";
 
 export { tf };
+export { wasmHeapMemory } from "./wasm-heap.js";
 
 /** The rungs of the ladder, best first. */
 export const BACKEND_LADDER = ["node-gpu", "node", "wasm", "cpu"] as const;

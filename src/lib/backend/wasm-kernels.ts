@@ -32,6 +32,7 @@ import { depthwiseBackpropFilterComposed } from "./kernels/depthwise-backprop-fi
 import { depthwiseBackpropInputComposed } from "./kernels/depthwise-backprop-input.js";
 import { untransposedMatMul } from "./kernels/matmul-transposed.js";
 import { maxPool3DGradComposed, maxPoolGradComposed } from "./kernels/max-pool-grad.js";
+import type { WasmHeap } from "./wasm-heap.js";
 
 const BACKEND = "wasm";
 
@@ -57,13 +58,6 @@ const WRAPPED: Record<string, (stock: KernelImpl) => KernelImpl> = {
   _FusedMatMul: (stock) => untransposedMatMul(stock, BACKEND),
   Conv2DBackpropInput: (stock) => conv2dBackpropInputComposed(stock, BACKEND),
 };
-
-/** The parts of `BackendWasm` the copy-free kernels use. */
-interface WasmHeap {
-  incRef(dataId: object): void;
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
 
 /**
  * `Identity` (what `tf.clone` runs) shares its input's data instead of copying it. TF.js tensors are

@@ -16,17 +16,26 @@ import { MaskedPSN, PSN, SlidingPSN } from "../neurons/psn.js";
 import { atan, type Surrogate } from "../surrogate.js";
 import type { NeuronFactory } from "./common.js";
 
-export type NeuronKind = "mulfree" | "psn" | "masked-psn" | "sliding-psn" | "plif" | "lif";
-export const NEURON_KINDS: readonly NeuronKind[] = ["mulfree", "psn", "masked-psn", "sliding-psn", "plif", "lif"];
+/** One kind string per neuron family (the same strings as `NeuronOpsKind` in `metrics/neuron-ops.ts`). */
+export type NeuronKind = "mulfree-psn" | "psn" | "masked-psn" | "sliding-psn" | "plif" | "lif";
+export const NEURON_KINDS: readonly NeuronKind[] = ["mulfree-psn", "psn", "masked-psn", "sliding-psn", "plif", "lif"];
+
+/**
+ * What the factory passes to every kind unless told otherwise. Deliberately **not** each family's own
+ * default: the mul-free paper trains every compared neuron with ATan(α = 2) (papers.md §4.1), so `lif` and
+ * `plif` get ATan(2) here instead of `LIFNode`'s SpikingJelly default Sigmoid(4) (table in
+ * `src/lib/neurons/README.md`).
+ */
+export const NEURON_FACTORY_DEFAULTS: Readonly<{ k: number; surrogate: Surrogate }> = Object.freeze({ k: 4, surrogate: atan(2) });
 
 export interface NeuronFactoryOptions {
-  /** Order k of the mul-free, masked and sliding PSN (default 4). */
+  /** Order k of the mul-free, masked and sliding PSN (default {@link NEURON_FACTORY_DEFAULTS}.k = 4). */
   k?: number;
   /** Mul-free only: "none" (d = 1 everywhere, default) or the sawtooth schedule over the spiking layers. */
   dilation?: "none" | "sawtooth";
   /** Mul-free only: charge strategy (default "shift"; `autoselectStrategies` can change it per layer later). */
   strategy?: MulFreeStrategy;
-  /** Default ATan(α = 2) (seq-/pixel-CIFAR, papers.md §4.1). */
+  /** Every kind, LIF and PLIF included (default {@link NEURON_FACTORY_DEFAULTS}.surrogate = ATan(α = 2), papers.md §4.1). */
   surrogate?: Surrogate;
   seed?: number;
 }
@@ -45,6 +54,7 @@ export class ChannelsOnAxis2 implements Module {
   parameters(): NamedParameter[] { return this.inner.parameters?.() ?? []; }
   reset(): void { this.inner.reset?.(); }
   train(mode: boolean): void { this.inner.train?.(mode); }
+  dispose(): void { (this.inner as { dispose?: () => void }).dispose?.(); }
 }
 
 /** The mul-free layer inside a factory-made neuron (for autoselect and inspection). */
@@ -60,15 +70,15 @@ export function mulFreeLayerOf(m: Module): MulFreePSN | null {
  */
 export function neuronFactory(kind: NeuronKind, o: NeuronFactoryOptions = {}): NeuronFactory {
   if (!NEURON_KINDS.includes(kind)) throw new Error(`neuronFactory: kind must be one of ${NEURON_KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
-  const k = o.k ?? 4;
-  const surrogate = o.surrogate ?? atan(2);
+  const k = o.k ?? NEURON_FACTORY_DEFAULTS.k;
+  const surrogate = o.surrogate ?? NEURON_FACTORY_DEFAULTS.surrogate;
   let layer = 0;
   return ({ channels, T }) => {
     const l = layer++;
     const seed = (o.seed ?? 0) * 1000 + l;
     const kk = Math.min(k, T);
     switch (kind) {
-      case "mulfree": {
+      case "mulfree-psn": {
         let d = 1;
         if (o.dilation === "sawtooth") {
           d = sawtoothDilations(l + 1, kk)[l]!;

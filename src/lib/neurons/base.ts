@@ -12,7 +12,7 @@
  * The legacy `LIFSpike` reset `mem·(1 − spike)` is the hard reset with V_reset = 0, not detached.
  *
  * This file holds the op-by-op reference path (`referenceMultiStep`, T × a few small ops, autodiff
- * through `tf.customGrad` spikes); the fused path (one kernel per direction) is in `fused.ts`, and
+ * through `tf.customGrad` spikes); the fused path (one kernel per direction) is in `seq-multistep.ts`, and
  * the small module base class that owns state (`v`), the optional learnable IMP and the step mode.
  * Layout is time-first: multi-step `x [T, B, ...]`, single-step `x [B, ...]` (events-and-parity §1.1).
  */
@@ -196,10 +196,49 @@ export function referenceMultiStep(where: string, xSeq: tf.Tensor, v0: tf.Tensor
   });
 }
 
+/**
+ * Result of a parallel family's pure forward (`psn`-like: every step at once, no reset): the field
+ * names of {@link NeuronSeqResult}, for the quantities the family has.
+ */
+export interface ParallelNeuronResult {
+  /** S, `[T, ...]`. */
+  spikes: tf.Tensor;
+  /** H, the charge before the threshold, `[T, ...]`. */
+  hSeq: tf.Tensor;
+}
+
+/** `defaults` overridden by the entries of `given` that are not `undefined` (an explicit `undefined` keeps the default). */
+export function withDefaults<P extends object>(defaults: P, given: Partial<P>): P {
+  const out = { ...defaults };
+  for (const [k, v] of Object.entries(given)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+/** "m": x `[T, B, ...]` → spikes `[T, B, ...]` (multi-step); "s": x `[B, ...]` per call, state kept across calls. */
+export type StepMode = "s" | "m";
+
+/** Check a module's `stepMode` (`modes` = the modes the family supports), with a clear error otherwise. */
+export function checkStepMode(where: string, mode: unknown, modes: readonly StepMode[] = ["s", "m"]): StepMode {
+  if (!(modes as readonly unknown[]).includes(mode)) {
+    const allowed = modes.map((m) => JSON.stringify(m)).join(" or ");
+    const why = modes.length === 1 ? ` (${where} computes all T steps at once and has no step-by-step form)` : "";
+    throw new Error(`${where}: stepMode must be ${allowed}, got ${JSON.stringify(mode)}${why}`);
+  }
+  return mode as StepMode;
+}
+
+/** Options every parallel node accepts besides its family parameters. */
+export interface ParallelNodeOptions {
+  /** Default "m"; families without a step-by-step form accept only "m". */
+  stepMode?: StepMode;
+  /** Seed of the weight initialisation (default 0). */
+  seed?: number;
+}
+
 /** Options every sequential node accepts besides its family parameters. */
 export interface NodeOptions {
   /** "m" (default): x `[T, B, ...]` → spikes `[T, B, ...]`; "s": x `[B, ...]`, state kept across calls. */
-  stepMode?: "s" | "m";
+  stepMode?: StepMode;
   /** Learnable initial potential (papers.md §3.1): `true`, options, or a shared {@link LearnableIMP}. */
   imp?: ImpOption;
   /** Use the fused multi-step kernel where the backend has it (default true). */
@@ -215,15 +254,13 @@ export interface NodeOptions {
  */
 export abstract class SeqNodeBase implements Module {
   v: tf.Tensor | null = null;
-  readonly stepMode: "s" | "m";
+  readonly stepMode: StepMode;
   readonly imp: LearnableIMP | null;
   fused: boolean;
   private kept: tf.Tensor[] = [];
 
   protected constructor(readonly className: string, opts: NodeOptions, impDefaultInit: readonly [number, number]) {
-    const mode = opts.stepMode ?? "m";
-    if (mode !== "s" && mode !== "m") throw new Error(`${className}: stepMode must be "s" or "m", got ${JSON.stringify(mode)}`);
-    this.stepMode = mode;
+    this.stepMode = checkStepMode(className, opts.stepMode ?? "m");
     this.imp = makeImp(opts.imp, impDefaultInit);
     this.fused = opts.fused ?? true;
   }

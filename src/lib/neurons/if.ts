@@ -12,12 +12,12 @@
  * V[0] is `vReset ?? 0` unless a learnable IMP is given (papers.md §3.1: `StateIFNode`, `IFIMP`).
  *
  * Closed-form backward (events-and-parity §1.2): g_H[t] = gS[t]·σ′_t + (gV[t] + g_H[t+1])·ψ_t,
- * gX[t] = g_H[t], ∂L/∂V0 = g_H[0]; evaluated by the fused kernel (`fused.ts`) in one reverse pass.
+ * gX[t] = g_H[t], ∂L/∂V0 = g_H[0]; evaluated by the fused kernel (`seq-multistep.ts`) in one reverse pass.
  */
 import type { tf } from "../backend/tf.js";
 import { sigmoid, type Surrogate } from "../surrogate.js";
 import { SeqNodeBase, checkConfig, seqStep, type NeuronSeqResult, type NeuronStepResult, type NodeOptions, type SeqNeuronConfig } from "./base.js";
-import { runSeqNeuron } from "./fused.js";
+import { runSeqNeuron } from "./seq-multistep.js";
 import { IMP_INIT } from "./imp.js";
 
 export interface IFParams {

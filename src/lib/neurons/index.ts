@@ -1,7 +1,10 @@
 /** Spiking neurons (time-first `[T, B, ...]`). Append-only barrel: each neuron family adds its lines. */
 export * from "./base.js";
 export * from "./imp.js";
-export * from "./fused.js";
+export * from "./seq-multistep.js";
+export * from "./kernels/kernel-names.js";
+export { registerFusedKernels } from "./kernels/seq-neuron-backends.js";
+export { psnFused, psnFusedAvailable } from "./kernels/psn-op.js";
 export * from "./if.js";
 export * from "./lif.js";
 export * from "./legacy-lif.js";

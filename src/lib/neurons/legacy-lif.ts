@@ -14,7 +14,7 @@
 import type { tf } from "../backend/tf.js";
 import { triangle, type Surrogate } from "../surrogate.js";
 import { SeqNodeBase, checkConfig, seqStep, type NeuronSeqResult, type NeuronStepResult, type NodeOptions, type SeqNeuronConfig } from "./base.js";
-import { runSeqNeuron } from "./fused.js";
+import { runSeqNeuron } from "./seq-multistep.js";
 import type { FusedOption } from "./if.js";
 import { IMP_INIT } from "./imp.js";
 

@@ -16,7 +16,7 @@
  */
 import type { tf } from "../backend/tf.js";
 import { SeqNodeBase, checkConfig, lifChargeKind, seqStep, type NeuronSeqResult, type NeuronStepResult, type NodeOptions, type SeqNeuronConfig } from "./base.js";
-import { runSeqNeuron } from "./fused.js";
+import { runSeqNeuron } from "./seq-multistep.js";
 import { IF_DEFAULTS, type FusedOption, type IFParams } from "./if.js";
 import { IMP_INIT } from "./imp.js";
 

@@ -20,26 +20,23 @@
 import { tf } from "../backend/tf.js";
 import type { Module, NamedParameter } from "../layers/module.js";
 import { triangle, type Surrogate } from "../surrogate.js";
-import { stopGradient } from "./base.js";
+import { checkStepMode, stopGradient, type ParallelNeuronResult, type ParallelNodeOptions } from "./base.js";
 import { legacyLifMultiStep } from "./legacy-lif.js";
 
-export type MpeVariant = "A" | "B";
+export type MPEPSNVariant = "A" | "B";
 
-export interface MpeParams {
-  variant: MpeVariant;
+export interface MPEPSNParams {
+  variant: MPEPSNVariant;
   /** Decay factor τ (0.25). */
   tau: number;
   surrogate: Surrogate;
 }
 
-export const MPE_DEFAULTS: MpeParams = Object.freeze({ variant: "A" as MpeVariant, tau: 0.25, surrogate: triangle(1, ">") });
+export const MPEPSN_DEFAULTS: MPEPSNParams = Object.freeze({ variant: "A" as MPEPSNVariant, tau: 0.25, surrogate: triangle(1, ">") });
 
-export interface MpeResult {
-  spikes: tf.Tensor;
-  /** Post-reset potentials U [T, ...]. */
-  u: tf.Tensor;
-  /** Pre-reset potentials H [T, ...]. */
-  h: tf.Tensor;
+export interface MPEPSNResult extends ParallelNeuronResult {
+  /** Post-reset potentials U [T, ...] (`hSeq` holds the pre-reset H). */
+  vSeq: tf.Tensor;
   /** Estimates e [T, ...]. */
   estimate: tf.Tensor;
   memLoss: tf.Scalar;
@@ -64,21 +61,21 @@ export function mpeDraws(x: tf.Tensor, seed: number): tf.Tensor {
 
 /**
  * Pure MPE-PSN forward on xSeq [T, ...] given the estimate e (from {@link mpeEstimate}), threshold θ
- * (scalar) and κ (length T for variant A, T − 1 for B).
+ * (`vThreshold`, scalar) and κ (length T for variant A, T − 1 for B).
  */
-export function mpeForward(xSeq: tf.Tensor, estimate: tf.Tensor, threshold: tf.Tensor, kappa: tf.Tensor, params: Partial<MpeParams> = {}): MpeResult {
-  const p = { ...MPE_DEFAULTS, ...params };
+export function mpePsnForward(xSeq: tf.Tensor, estimate: tf.Tensor, vThreshold: tf.Tensor, kappa: tf.Tensor, params: Partial<MPEPSNParams> = {}): MPEPSNResult {
+  const p = { ...MPEPSN_DEFAULTS, ...params };
   const T = xSeq.shape[0]!;
-  if (xSeq.rank < 2) throw new Error(`mpeForward: input must be time-first [T, ...], got shape [${xSeq.shape}]`);
-  if (p.variant !== "A" && p.variant !== "B") throw new Error(`mpeForward: variant must be "A" or "B", got ${JSON.stringify(p.variant)}`);
-  if (!(Number.isFinite(p.tau) && p.tau >= 0 && p.tau <= 1)) throw new Error(`mpeForward: tau is a decay factor and must be in [0, 1], got ${p.tau}`);
+  if (xSeq.rank < 2) throw new Error(`mpePsnForward: input must be time-first [T, ...], got shape [${xSeq.shape}]`);
+  if (p.variant !== "A" && p.variant !== "B") throw new Error(`mpePsnForward: variant must be "A" or "B", got ${JSON.stringify(p.variant)}`);
+  if (!(Number.isFinite(p.tau) && p.tau >= 0 && p.tau <= 1)) throw new Error(`mpePsnForward: tau is a decay factor and must be in [0, 1], got ${p.tau}`);
   if (!estimate.shape.every((d, i) => d === xSeq.shape[i]) || estimate.rank !== xSeq.rank) {
-    throw new Error(`mpeForward: estimate must have xSeq's shape [${xSeq.shape}], got [${estimate.shape}]`);
+    throw new Error(`mpePsnForward: estimate must have xSeq's shape [${xSeq.shape}], got [${estimate.shape}]`);
   }
-  if (threshold.size !== 1) throw new Error(`mpeForward: threshold must be a scalar (one θ per layer), got shape [${threshold.shape}]`);
+  if (vThreshold.size !== 1) throw new Error(`mpePsnForward: vThreshold must be a scalar (one θ per layer), got shape [${vThreshold.shape}]`);
   const kLen = p.variant === "A" ? T : T - 1;
-  if (kappa.size !== kLen) throw new Error(`mpeForward: variant ${p.variant} needs κ of length ${kLen} for T = ${T}, got ${kappa.size}`);
-  if (p.variant === "B" && T < 2) throw new Error("mpeForward: variant B needs T >= 2");
+  if (kappa.size !== kLen) throw new Error(`mpePsnForward: variant ${p.variant} needs κ of length ${kLen} for T = ${T}, got ${kappa.size}`);
+  if (p.variant === "B" && T < 2) throw new Error("mpePsnForward: variant B needs T >= 2");
   return tf.tidy(() => {
     const rest = xSeq.shape.slice(1);
     const zero = tf.zeros([1, ...rest]);
@@ -87,34 +84,34 @@ export function mpeForward(xSeq: tf.Tensor, estimate: tf.Tensor, threshold: tf.T
       ? tf.concat([zero, tf.slice(estimate, 0, T - 1)], 0)
       : tf.concat([zero, tf.slice(estimate, 1, T - 1)], 0);
     const h = tf.add(tf.mul(uHat, p.tau), xSeq);
-    const spikes = p.surrogate.spike(tf.sub(h, threshold));
+    const spikes = p.surrogate.spike(tf.sub(h, vThreshold));
     const u = tf.mul(tf.sub(1, spikes), h);
     const kShape = [kLen, ...rest.map(() => 1)];
     const diff = p.variant === "A"
       ? tf.sub(estimate, u)
       : tf.sub(tf.slice(estimate, 1, T - 1), tf.slice(u, 0, T - 1));
     const memLoss = tf.mean(tf.mul(tf.reshape(kappa, kShape), tf.square(diff))) as tf.Scalar;
-    return { spikes, u, h, estimate, memLoss };
+    return { spikes, hSeq: h, vSeq: u, estimate, memLoss };
   });
 }
 
 /** Σ_t ‖u_t − U_t‖₂ between the sequential vanilla-LIF potential and the parallel one (Fig. 3a). */
-export function sequentialLifDistance(xSeq: tf.Tensor, u: tf.Tensor, threshold: number, tau = 0.25): number {
+export function sequentialLifDistance(xSeq: tf.Tensor, u: tf.Tensor, vThreshold: number, tau = 0.25): number {
   return tf.tidy(() => {
-    const seq = legacyLifMultiStep(xSeq, 0, { decay: tau, vThreshold: threshold }).vSeq;
+    const seq = legacyLifMultiStep(xSeq, 0, { decay: tau, vThreshold }).vSeq;
     const T = xSeq.shape[0]!;
     const d = tf.reshape(tf.sub(seq, u), [T, -1]);
     return tf.sum(tf.sqrt(tf.sum(tf.square(d), 1)));
   }).dataSync()[0]!;
 }
 
-export interface MpeOptions extends Partial<MpeParams> {
+/** Module options of {@link MPEPSN} besides its {@link MPEPSNParams}. */
+export interface MPEPSNNodeOptions extends ParallelNodeOptions {
   T: number;
   /** Keep κ fixed at its initial value (default false: learnable, as the official code). */
   freezeKappa?: boolean;
   /** Evaluation: "sample" draws Bernoulli as the official code (default); "expectation" uses E[e]. */
   evalMode?: "sample" | "expectation";
-  seed?: number;
   /** Measure the distance to the sequential LIF potential on every forward (Fig. 3a; costs a pass). */
   trackDistance?: boolean;
 }
@@ -123,8 +120,8 @@ let uid = 0;
 
 /** The MPE-PSN layer (multi-step, `[T, B, ...]`). */
 export class MPEPSN implements Module {
-  readonly params: MpeParams;
-  readonly threshold: tf.Variable;
+  readonly params: MPEPSNParams;
+  readonly vThreshold: tf.Variable;
   readonly kappa: tf.Variable;
   readonly T: number;
   freezeKappa: boolean;
@@ -140,10 +137,13 @@ export class MPEPSN implements Module {
   private seed: number;
   private calls = 0;
 
-  constructor(opts: MpeOptions) {
-    const { T, freezeKappa, evalMode, seed, trackDistance, ...rest } = opts;
+  readonly stepMode: "m";
+
+  constructor(opts: Partial<MPEPSNParams> & MPEPSNNodeOptions) {
+    const { T, freezeKappa, evalMode, seed, trackDistance, stepMode, ...rest } = opts;
     if (!(Number.isInteger(T) && T >= 1)) throw new Error(`MPEPSN: T must be a positive integer, got ${T}`);
-    this.params = { ...MPE_DEFAULTS, ...rest };
+    this.stepMode = checkStepMode("MPEPSN", stepMode ?? "m", ["m"]) as "m";
+    this.params = { ...MPEPSN_DEFAULTS, ...rest };
     if (this.params.variant !== "A" && this.params.variant !== "B") throw new Error(`MPEPSN: variant must be "A" or "B", got ${JSON.stringify(this.params.variant)}`);
     if (this.params.variant === "B" && T < 2) throw new Error("MPEPSN: variant B needs T >= 2");
     this.T = T;
@@ -153,7 +153,7 @@ export class MPEPSN implements Module {
     this.trackDistance = trackDistance ?? false;
     this.seed = seed ?? 0;
     const id = uid++;
-    this.threshold = tf.variable(tf.scalar(1), true, `mpe${id}.threshold`);
+    this.vThreshold = tf.variable(tf.scalar(1), true, `mpe${id}.vThreshold`);
     this.kappa = tf.variable(tf.fill([kLen], 1 / kLen), !this.freezeKappa, `mpe${id}.kappa`);
   }
 
@@ -165,8 +165,8 @@ export class MPEPSN implements Module {
       const e = this.forcedDraws ? mpeEstimate(xSeq, this.forcedDraws)
         : expectation ? tf.mul(tf.sub(1, tf.sigmoid(stopGradient(xSeq))), xSeq)
         : mpeEstimate(xSeq, mpeDraws(xSeq, seed));
-      const res = mpeForward(xSeq, e, this.threshold, this.kappa, this.params);
-      return { spikes: res.spikes, u: res.u, memLoss: res.memLoss };
+      const res = mpePsnForward(xSeq, e, this.vThreshold, this.kappa, this.params);
+      return { spikes: res.spikes, u: res.vSeq, memLoss: res.memLoss };
     });
     this.forcedDraws = null;
     this.lastMemLoss = r.memLoss;
@@ -177,7 +177,7 @@ export class MPEPSN implements Module {
   }
 
   parameters(): NamedParameter[] {
-    const ps: NamedParameter[] = [{ name: "threshold", variable: this.threshold, group: "threshold" }];
+    const ps: NamedParameter[] = [{ name: "vThreshold", variable: this.vThreshold, group: "threshold" }];
     if (!this.freezeKappa) ps.push({ name: "kappa", variable: this.kappa, group: "kappa" });
     return ps;
   }
@@ -190,6 +190,13 @@ export class MPEPSN implements Module {
   reseed(seed: number): void {
     this.seed = seed;
     this.calls = 0;
+  }
+
+  /** Release the variables (forced draws belong to the caller). */
+  dispose(): void {
+    this.forcedDraws = null;
+    this.vThreshold.dispose();
+    this.kappa.dispose();
   }
 }
 

@@ -25,10 +25,10 @@
  * Default surrogate ATan(α = 2) with SpikingJelly's tie `>=` (papers.md §4.1 surrogates, §5 tie rule);
  * DVS-Lip used `inverseQuadratic(10)`.
  */
-import { mulFreePsnOpsFormula, psnOpsFormula, slidingPsnOpsFormula } from "../metrics/neuron-ops.js";
 import { tf } from "../backend/tf.js";
 import type { Module, NamedParameter } from "../layers/module.js";
 import { assertSurrogate, atan, type Surrogate, type TieRule } from "../surrogate.js";
+import { checkStepMode, withDefaults, type ParallelNeuronResult, type ParallelNodeOptions, type StepMode } from "./base.js";
 import { pow2Exponents, quantizePow2, type Pow2Codes, type QuantGrad } from "./quantize.js";
 
 export type MulFreeStrategy = "toeplitz" | "shift" | "depthwise";
@@ -144,38 +144,41 @@ export function mulFreeCharge(xSeq: tf.Tensor, weight: tf.Tensor, dilation = 1, 
   });
 }
 
-export interface MulFreeForwardOptions {
-  dilation?: number;
+export interface MulFreePSNParams {
+  /** Dilation d of the temporal convolution (default 1). */
+  dilation: number;
   /** Default ATan(2), tie `>=`. */
-  surrogate?: Surrogate;
+  surrogate: Surrogate;
   /** Quantise W to powers of two in the forward pass (default true). */
-  quantize?: boolean;
+  quantize: boolean;
   /** Backward of the quantiser: "ste" (Eq. 16, default) or "eq15". */
-  quantGrad?: QuantGrad;
-  strategy?: MulFreeStrategy;
+  quantGrad: QuantGrad;
+  /** Charge strategy (default "shift"). */
+  strategy: MulFreeStrategy;
 }
 
-export interface MulFreeResult {
-  spikes: tf.Tensor;
-  /** Charge H before the threshold, same shape as xSeq. */
-  h: tf.Tensor;
-}
+export const MULFREE_PSN_DEFAULTS: MulFreePSNParams = Object.freeze({
+  dilation: 1, surrogate: atan(2), quantize: true, quantGrad: "ste" as QuantGrad, strategy: "shift" as MulFreeStrategy,
+});
 
-/** Pure mul-free PSN: S = Θ(conv_d(X; Q(W)) − V_th) with weight `[C, k]`, vThreshold `[C]`. */
-export function mulFreePsnForward(xSeq: tf.Tensor, weight: tf.Tensor, vThreshold: tf.Tensor, opts: MulFreeForwardOptions = {}): MulFreeResult {
+/**
+ * Pure mul-free PSN: S = Θ(conv_d(X; Q(W)) − V_th) with weight `[C, k]`, vThreshold `[C]`; `hSeq` is the
+ * charge H before the threshold, same shape as xSeq.
+ */
+export function mulFreePsnForward(xSeq: tf.Tensor, weight: tf.Tensor, vThreshold: tf.Tensor, params: Partial<MulFreePSNParams> = {}): ParallelNeuronResult {
   const where = "mulFreePsnForward";
   const { C } = dimsOf(where, xSeq);
   checkWeight(where, weight, C);
   if (!(vThreshold instanceof tf.Tensor) || vThreshold.size !== C) {
     throw new Error(`${where}: vThreshold must be a [C = ${C}] tensor (one threshold per channel), got ${vThreshold instanceof tf.Tensor ? `[${vThreshold.shape}]` : String(vThreshold)}`);
   }
-  const surrogate = opts.surrogate ?? atan(2);
-  assertSurrogate(where, surrogate);
+  const p = withDefaults(MULFREE_PSN_DEFAULTS, params);
+  assertSurrogate(where, p.surrogate);
   return tf.tidy(() => {
-    const w = (opts.quantize ?? true) ? quantizePow2(weight, opts.quantGrad ?? "ste") : weight;
-    const h = mulFreeCharge(xSeq, w, opts.dilation ?? 1, opts.strategy ?? "shift");
+    const w = p.quantize ? quantizePow2(weight, p.quantGrad) : weight;
+    const h = mulFreeCharge(xSeq, w, p.dilation, p.strategy);
     const th = tf.reshape(vThreshold, [1, 1, C, ...xSeq.shape.slice(3).map(() => 1)]);
-    return { spikes: surrogate.spike(tf.sub(h, th)), h };
+    return { spikes: p.surrogate.spike(tf.sub(h, th)), hSeq: h };
   });
 }
 
@@ -279,72 +282,16 @@ export function shiftForwardFloat(x: Float32Array, shape: readonly number[], cod
   return out;
 }
 
-export type NeuronOpsKind = "psn" | "masked-psn" | "sliding-psn" | "mulfree-psn";
-
-export interface NeuronOps {
-  /** Non-zero weight taps reaching a valid (t ≥ 0) input, over all T steps of one neuron. */
-  taps: number;
-  add: number;
-  mul: number;
-  shift: number;
-}
-
 /**
- * Operations one neuron performs over T steps, counted by walking its actual tap structure (not by formula).
- * Convention (the one that reproduces the paper's Table 1 for PSN): each tap costs one MUL (SHIFT for the
- * mul-free neuron) and one ADD (accumulate), and each step one more ADD (bias/threshold). PSN: full T×T
- * matrix; masked PSN: the band j ≤ t ≤ j + k − 1 (λ ≥ 1); sliding PSN: k causal taps, d = 1;
- * mul-free: k causal taps at offsets (k−1−i)·d. Compare with {@link paperNeuronOps}.
+ * Module options of {@link MulFreePSN} besides its {@link MulFreePSNParams}. `stepMode` "m" (default):
+ * x `[T, B, C, …]` → spikes of the whole sequence; "s": step-by-step inference, x `[B, C, …]` per call, the
+ * layer keeps the last (k − 1)·d + 1 inputs (all that Eq. 10 reads) until `reset()`.
  */
-export function countNeuronOps(kind: NeuronOpsKind, T: number, k = T, d = 1): NeuronOps {
-  const where = "countNeuronOps";
-  if (!(Number.isInteger(T) && T >= 1)) throw new Error(`${where}: T must be an integer >= 1, got ${T}`);
-  checkKD(where, k, d);
-  let taps = 0;
-  switch (kind) {
-    case "psn":
-      for (let t = 0; t < T; t++) for (let j = 0; j < T; j++) taps++;
-      break;
-    case "masked-psn":
-      if (k > T) throw new Error(`${where}: masked-psn needs k <= T, got k = ${k}, T = ${T}`);
-      for (let t = 0; t < T; t++) for (let j = 0; j < T; j++) if (j <= t && t <= j + k - 1) taps++;
-      break;
-    case "sliding-psn":
-    case "mulfree-psn": {
-      if (kind === "sliding-psn" && d !== 1) throw new Error(`${where}: the sliding PSN has no dilation; d must be 1, got ${d}`);
-      for (let t = 0; t < T; t++) for (let i = 0; i < k; i++) if (t - tapOffset(i, k, d) >= 0) taps++;
-      break;
-    }
-    default:
-      throw new Error(`${where}: kind must be "psn", "masked-psn", "sliding-psn" or "mulfree-psn", got ${JSON.stringify(kind)}`);
-  }
-  const shiftBased = kind === "mulfree-psn";
-  return { taps, add: taps + T, mul: shiftBased ? 0 : taps, shift: shiftBased ? taps : 0 };
-}
-
-/**
- * The paper's Table 1 formulas, as written (papers.md §4.2): PSN (T² + T) ADD, T² MUL; sliding and mul-free
- * ((T + 1 − k/2)·k + T) ADD and (T + 1 − k/2)·k MUL resp. SHIFT. The exact causal tap count for d = 1 is
- * k·(T − (k − 1)/2), i.e. k/2 fewer than the paper's (flag of §4.2).
- */
-export function paperNeuronOps(kind: Exclude<NeuronOpsKind, "masked-psn">, T: number, k = T): Omit<NeuronOps, "taps"> {
-  if (kind === "psn") return psnOpsFormula(T);
-  if (kind === "sliding-psn") return slidingPsnOpsFormula(T, k);
-  if (kind === "mulfree-psn") return mulFreePsnOpsFormula(T, k);
-  throw new Error(`paperNeuronOps: kind must be "psn", "sliding-psn" or "mulfree-psn", got ${JSON.stringify(kind)}`);
-}
-
-export interface MulFreePSNOptions extends MulFreeForwardOptions {
+export interface MulFreePSNNodeOptions extends ParallelNodeOptions {
   /** Weight init: "exp" (…, 1/4, 1/2, 1) per channel (default) or seeded Kaiming-uniform U(±1/√k). */
   init?: "exp" | "kaiming";
   /** Initial V_th for every channel (default 1, the β = −1 of App. C). */
-  thresholdInit?: number;
-  seed?: number;
-  /**
-   * "m" (default): x `[T, B, C, …]` → spikes of the whole sequence. "s": step-by-step inference, x `[B, C, …]`
-   * per call; the layer keeps the last (k − 1)·d + 1 inputs (all that Eq. 10 reads) until `reset()`.
-   */
-  stepMode?: "s" | "m";
+  vThresholdInit?: number;
 }
 
 /** Mul-free channel-wise PSN layer (multi-step, stateless): `weight [C, k]`, `vThreshold [C]`. */
@@ -356,32 +303,33 @@ export class MulFreePSN implements Module {
   quantize: boolean;
   quantGrad: QuantGrad;
   strategy: MulFreeStrategy;
-  stepMode: "s" | "m";
+  stepMode: StepMode;
   /** Step mode: the most recent inputs, oldest first (at most (k − 1)·d + 1). */
   private queue: tf.Tensor[] = [];
 
-  constructor(readonly channels: number, readonly k: number, opts: MulFreePSNOptions = {}) {
+  constructor(readonly channels: number, readonly k: number, opts: Partial<MulFreePSNParams> & MulFreePSNNodeOptions = {}) {
     if (!(Number.isInteger(channels) && channels >= 1)) throw new Error(`MulFreePSN: channels must be an integer >= 1, got ${channels}`);
-    this.dilation = opts.dilation ?? 1;
+    const { init: initOpt, vThresholdInit, seed, stepMode, ...rest } = opts;
+    const p = withDefaults(MULFREE_PSN_DEFAULTS, rest);
+    this.dilation = p.dilation;
     checkKD("MulFreePSN", k, this.dilation);
-    this.surrogate = opts.surrogate ?? atan(2);
+    this.surrogate = p.surrogate;
     assertSurrogate("MulFreePSN", this.surrogate);
-    this.quantize = opts.quantize ?? true;
-    this.quantGrad = opts.quantGrad ?? "ste";
+    this.quantize = p.quantize;
+    this.quantGrad = p.quantGrad;
     if (this.quantGrad !== "ste" && this.quantGrad !== "eq15") throw new Error(`MulFreePSN: quantGrad must be "ste" or "eq15", got ${JSON.stringify(this.quantGrad)}`);
-    this.strategy = opts.strategy ?? "shift";
-    this.stepMode = opts.stepMode ?? "m";
-    if (this.stepMode !== "s" && this.stepMode !== "m") throw new Error(`MulFreePSN: stepMode must be "s" or "m", got ${JSON.stringify(this.stepMode)}`);
+    this.strategy = p.strategy;
+    this.stepMode = checkStepMode("MulFreePSN", stepMode ?? "m");
     if (!MULFREE_STRATEGIES.includes(this.strategy)) throw new Error(`MulFreePSN: strategy must be one of ${MULFREE_STRATEGIES.join(", ")}, got ${JSON.stringify(this.strategy)}`);
-    const init = opts.init ?? "exp";
-    const th = opts.thresholdInit ?? 1;
-    if (!Number.isFinite(th)) throw new Error(`MulFreePSN: thresholdInit must be a finite number, got ${th}`);
+    const init = initOpt ?? "exp";
+    const th = vThresholdInit ?? 1;
+    if (!Number.isFinite(th)) throw new Error(`MulFreePSN: vThresholdInit must be a finite number, got ${th}`);
     const w = tf.tidy(() => {
       if (init === "exp") {
         const row = Array.from({ length: k }, (_, i) => 2 ** -(k - 1 - i));
         return tf.tile(tf.tensor2d(row, [1, k]), [channels, 1]);
       }
-      if (init === "kaiming") return tf.randomUniform([channels, k], -1 / Math.sqrt(k), 1 / Math.sqrt(k), "float32", opts.seed ?? 0);
+      if (init === "kaiming") return tf.randomUniform([channels, k], -1 / Math.sqrt(k), 1 / Math.sqrt(k), "float32", seed ?? 0);
       throw new Error(`MulFreePSN: init must be "exp" or "kaiming", got ${JSON.stringify(init)}`);
     });
     this.weight = tf.variable(w, true);
@@ -393,7 +341,7 @@ export class MulFreePSN implements Module {
     if (this.stepMode === "s") return this.step(xSeq);
     const { C } = dimsOf("MulFreePSN.forward", xSeq);
     if (C !== this.channels) throw new Error(`MulFreePSN.forward: xSeq has ${C} channels on axis 2, the layer was built for ${this.channels}`);
-    return tf.tidy(() => mulFreePsnForward(xSeq, this.weight, this.vThreshold, this.forwardOptions()).spikes);
+    return tf.tidy(() => mulFreePsnForward(xSeq, this.weight, this.vThreshold, this.params).spikes);
   }
 
   /**
@@ -425,8 +373,8 @@ export class MulFreePSN implements Module {
     return this.queue.reduce((s, t) => s + t.size * 4, 0);
   }
 
-  /** Options of the pure function equivalent to this module. */
-  forwardOptions(): MulFreeForwardOptions {
+  /** Parameters of the pure function equivalent to this module (current values). */
+  get params(): MulFreePSNParams {
     return { dilation: this.dilation, surrogate: this.surrogate, quantize: this.quantize, quantGrad: this.quantGrad, strategy: this.strategy };
   }
 

@@ -15,7 +15,8 @@
 import { tf } from "../backend/tf.js";
 import type { Module, NamedParameter } from "../layers/module.js";
 import { atan, type Surrogate } from "../surrogate.js";
-import { psnFused, psnFusedAvailable } from "./fused.js";
+import { checkStepMode, withDefaults, type ParallelNodeOptions, type StepMode } from "./base.js";
+import { psnFused, psnFusedAvailable } from "./kernels/psn-op.js";
 
 let uid = 0;
 const varName = (s: string) => `${s}_${uid++}`;
@@ -111,22 +112,52 @@ function kaimingUniform(shape: number[], fanIn: number, seed: number): tf.Tensor
   return tf.randomUniform(shape, -bound, bound, "float32", seed);
 }
 
-export interface PSNOptions {
-  surrogate?: Surrogate;
-  seed?: number;
+/** Parameters of the PSN family (PSN, MaskedPSN, SlidingPSN). */
+export interface PSNParams {
+  /** Default ATan(α = 2), Θ(0) = 1 (SpikingJelly's PSN default). */
+  surrogate: Surrogate;
+}
+
+export const PSN_DEFAULTS: PSNParams = Object.freeze({ surrogate: atan(2) });
+
+export interface MaskedPSNParams extends PSNParams {
+  /** Initial λ of the progressive mask (default 0: no masking yet). */
+  lambdaInit: number;
+}
+
+export const MASKED_PSN_DEFAULTS: MaskedPSNParams = Object.freeze({ ...PSN_DEFAULTS, lambdaInit: 0 });
+
+export interface SlidingPSNParams extends PSNParams {
+  /** Weight init (…, 1/4, 1/2, 1) (default true) or seeded Kaiming-uniform U(±1/√k). */
+  expInit: boolean;
+  /** How the charge is computed: "gemm" (Toeplitz matrix, default) or "conv" (causal 1-D conv). */
+  backend: SlidingBackend;
+}
+
+export const SLIDING_PSN_DEFAULTS: SlidingPSNParams = Object.freeze({ ...PSN_DEFAULTS, expInit: true, backend: "gemm" as SlidingBackend });
+
+function disposeAll(vars: tf.Variable[]): void {
+  for (const v of vars) v.dispose();
 }
 
 /** PSN(T): stateless, multi-step only. */
 export class PSN implements Module {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable;
-  readonly surrogate: Surrogate;
+  readonly params: PSNParams;
+  readonly stepMode: "m";
 
-  constructor(readonly T: number, opts: PSNOptions = {}) {
+  constructor(readonly T: number, opts: Partial<PSNParams> & ParallelNodeOptions = {}) {
     if (!(Number.isInteger(T) && T >= 1)) throw new Error(`PSN: T must be a positive integer, got ${T}`);
-    this.surrogate = opts.surrogate ?? atan(2);
-    this.weight = tf.variable(kaimingUniform([T, T], T, opts.seed ?? 0), true, varName("psn.weight"));
+    const { stepMode, seed, ...rest } = opts;
+    this.stepMode = checkStepMode("PSN", stepMode ?? "m", ["m"]) as "m";
+    this.params = withDefaults(PSN_DEFAULTS, rest);
+    this.weight = tf.variable(kaimingUniform([T, T], T, seed ?? 0), true, varName("psn.weight"));
     this.bias = tf.variable(tf.fill([T, 1], -1), true, varName("psn.bias"));
+  }
+
+  get surrogate(): Surrogate {
+    return this.params.surrogate;
   }
 
   forward(xSeq: tf.Tensor): tf.Tensor {
@@ -135,6 +166,11 @@ export class PSN implements Module {
 
   parameters(): NamedParameter[] {
     return [{ name: "weight", variable: this.weight, group: "weight" }, { name: "bias", variable: this.bias, group: "bias" }];
+  }
+
+  /** Release the variables. */
+  dispose(): void {
+    disposeAll([this.weight, this.bias]);
   }
 }
 
@@ -147,19 +183,24 @@ export interface StepQueueState {
 export class MaskedPSN implements Module {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable;
-  readonly surrogate: Surrogate;
-  stepMode: "s" | "m";
+  readonly params: MaskedPSNParams;
+  stepMode: StepMode;
   private lambdaValue: number;
   private state: StepQueueState = { queue: [], step: 0 };
 
-  constructor(readonly k: number, readonly T: number, opts: PSNOptions & { lambdaInit?: number; stepMode?: "s" | "m" } = {}) {
+  constructor(readonly k: number, readonly T: number, opts: Partial<MaskedPSNParams> & ParallelNodeOptions = {}) {
     if (!(Number.isInteger(T) && T >= 1)) throw new Error(`MaskedPSN: T must be a positive integer, got ${T}`);
     if (!(Number.isInteger(k) && k >= 1 && k <= T)) throw new Error(`MaskedPSN: order k must be an integer in [1, T=${T}], got ${k}`);
-    this.surrogate = opts.surrogate ?? atan(2);
-    this.weight = tf.variable(kaimingUniform([T, T], T, opts.seed ?? 0), true, varName("maskedpsn.weight"));
+    const { stepMode, seed, ...rest } = opts;
+    this.stepMode = checkStepMode("MaskedPSN", stepMode ?? "m");
+    this.params = withDefaults(MASKED_PSN_DEFAULTS, rest);
+    this.weight = tf.variable(kaimingUniform([T, T], T, seed ?? 0), true, varName("maskedpsn.weight"));
     this.bias = tf.variable(tf.fill([T, 1], -1), true, varName("maskedpsn.bias"));
-    this.lambdaValue = opts.lambdaInit ?? 0;
-    this.stepMode = opts.stepMode ?? "m";
+    this.lambdaValue = this.params.lambdaInit;
+  }
+
+  get surrogate(): Surrogate {
+    return this.params.surrogate;
   }
 
   /** λ of the progressive mask; the trainer raises it, e.g. λ = (epoch + 1)/epochs. */
@@ -204,6 +245,12 @@ export class MaskedPSN implements Module {
   parameters(): NamedParameter[] {
     return [{ name: "weight", variable: this.weight, group: "weight" }, { name: "bias", variable: this.bias, group: "bias" }];
   }
+
+  /** Release the step-mode queue and the variables. */
+  dispose(): void {
+    this.reset();
+    disposeAll([this.weight, this.bias]);
+  }
 }
 
 /** SlidingPSN(k): any T; single- or multi-step; "gemm" (Toeplitz) or "conv" backend. */
@@ -211,20 +258,22 @@ export class SlidingPSN implements Module {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable;
   readonly surrogate: Surrogate;
-  stepMode: "s" | "m";
+  stepMode: StepMode;
   backend: SlidingBackend;
   private queue: tf.Tensor[] = [];
 
-  constructor(readonly k: number, opts: PSNOptions & { expInit?: boolean; stepMode?: "s" | "m"; backend?: SlidingBackend } = {}) {
+  constructor(readonly k: number, opts: Partial<SlidingPSNParams> & ParallelNodeOptions = {}) {
     if (!(Number.isInteger(k) && k >= 1)) throw new Error(`SlidingPSN: order k must be a positive integer, got ${k}`);
-    this.surrogate = opts.surrogate ?? atan(2);
-    const init = (opts.expInit ?? true)
+    const { stepMode, seed, ...rest } = opts;
+    this.stepMode = checkStepMode("SlidingPSN", stepMode ?? "m");
+    const p = withDefaults(SLIDING_PSN_DEFAULTS, rest);
+    this.surrogate = p.surrogate;
+    const init = p.expInit
       ? tf.tensor1d(Array.from({ length: k }, (_, i) => 2 ** -(k - 1 - i)))
-      : kaimingUniform([k], k, opts.seed ?? 0);
+      : kaimingUniform([k], k, seed ?? 0);
     this.weight = tf.variable(init, true, varName("slidingpsn.weight"));
     this.bias = tf.variable(tf.scalar(-1), true, varName("slidingpsn.bias"));
-    this.stepMode = opts.stepMode ?? "m";
-    this.backend = opts.backend ?? "gemm";
+    this.backend = p.backend;
   }
 
   forward(x: tf.Tensor): tf.Tensor {
@@ -252,5 +301,11 @@ export class SlidingPSN implements Module {
 
   parameters(): NamedParameter[] {
     return [{ name: "weight", variable: this.weight, group: "weight" }, { name: "bias", variable: this.bias, group: "bias" }];
+  }
+
+  /** Release the step-mode queue and the variables. */
+  dispose(): void {
+    this.reset();
+    disposeAll([this.weight, this.bias]);
   }
 }

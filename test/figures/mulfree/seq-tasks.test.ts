@@ -32,7 +32,7 @@ describe("sequential-CIFAR task settings", () => {
 
   it("a tiny run trains on the synthetic files: one epoch record, finite loss, accuracy in [0, 100]", async () => {
     const s = { ...seqTaskSetting("seq-cifar10", "smoke"), widths: [4, 4] as [number, number], trainLimit: 50, testLimit: 20 };
-    const r = await trainSeqTask(s, "mulfree", { k: 2 }, ctxFor("smoke"));
+    const r = await trainSeqTask(s, "mulfree-psn", { k: 2 }, ctxFor("smoke"));
     expect(r.history.length).toBe(1);
     expect(Number.isFinite(r.history[0]!.trainLoss)).toBe(true);
     expect(r.testAcc).toBeGreaterThanOrEqual(0);

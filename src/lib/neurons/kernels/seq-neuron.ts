@@ -1,6 +1,6 @@
 /**
  * Typed-array cores of the fused multi-step kernel for the sequential neurons (IF, LIF, legacy LIF,
- * with or without IMP). Backend-independent: they read and write plain `Float32Array`s; `../fused.ts`
+ * with or without IMP). Backend-independent: they read and write plain `Float32Array`s; `seq-neuron-backends.ts`
  * wires them into TF.js kernels for the `cpu` backend, and for `wasm` where the generated SIMD
  * kernels of `seq-neuron-simd.ts` (same equations, tested equal) do not apply.
  *
