@@ -430,3 +430,13 @@ export function npyEvents(a: NpyArray): Events {
 export async function readNpyEventsFile(path: string): Promise<Events> {
   return npyEvents(await readNpyFile(path));
 }
+
+/** DVS-Lip's on-disk event dtype (SpikingJelly's DVSLip notes): t int32 µs, x/y/p int8. */
+export const DVS_LIP_NPY_FIELDS: readonly NpyFieldSpec[] = [
+  { name: "t", descr: "<i4" }, { name: "x", descr: "|i1" }, { name: "y", descr: "|i1" }, { name: "p", descr: "|i1" },
+];
+
+/** Encode events as a 1-D structured `.npy` array with the given fields (default DVS-Lip's dtype). */
+export function encodeNpyEvents(ev: Events, fields: readonly NpyFieldSpec[] = DVS_LIP_NPY_FIELDS): Uint8Array {
+  return encodeNpy([...fields], { t: ev.t, x: ev.x, y: ev.y, p: ev.p });
+}
