@@ -43,13 +43,26 @@ export class Conv3d implements Module {
 
   forward(x: tf.Tensor): tf.Tensor {
     if (x.rank !== 5 || x.shape[4] !== this.inChannels) throw new Error(`Conv3d(${this.inChannels}→${this.outChannels}): expected time-first [T, B, H, W, ${this.inChannels}], got shape [${x.shape}]`);
+    const [T, B, H, W, C] = x.shape as [number, number, number, number, number];
+    const [kt] = this.kernel;
+    const [st, sh, sw] = this.stride;
+    const [pt, ph, pw] = this.padding;
+    const To = Math.floor((T + 2 * pt - kt) / st) + 1;
+    if (To < 1) throw new Error(`Conv3d: ${T} frames with padding ${pt} are fewer than the temporal kernel ${kt}`);
+    // Σ over the kt temporal taps of a 2-D conv on the T'·B folded frames: TF.js's wasm Conv3D is a plain loop
+    // (measured 18 s vs 0.6 s forward for the DVS-Lip stem at T 16, B 16, 44², 16 channels), conv2d runs on XNNPACK.
     return tf.tidy(() => {
-      const [pt, ph, pw] = this.padding;
-      const ndhwc = tf.transpose(x, [1, 0, 2, 3, 4]); // [B, T, H, W, C]
-      const padded = pt || ph || pw ? tf.pad(ndhwc, [[0, 0], [pt, pt], [ph, ph], [pw, pw], [0, 0]]) : ndhwc;
-      let y = tf.conv3d(padded as tf.Tensor5D, this.weight as tf.Tensor5D, this.stride, "valid");
-      if (this.bias) y = tf.add(y, this.bias);
-      return tf.transpose(y, [1, 0, 2, 3, 4]);
+      const xp = pt || ph || pw ? tf.pad(x, [[pt, pt], [0, 0], [ph, ph], [pw, pw], [0, 0]]) : x;
+      const [, , Hp, Wp] = xp.shape as number[];
+      let acc: tf.Tensor4D | null = null;
+      for (let dt = 0; dt < kt; dt++) {
+        const frames = tf.stridedSlice(xp, [dt, 0, 0, 0, 0], [dt + (To - 1) * st + 1, B, Hp!, Wp!, C], [st, 1, 1, 1, 1]);
+        const w2 = tf.reshape(tf.slice(this.weight, [dt, 0, 0, 0, 0], [1, -1, -1, -1, -1]), this.weight.shape.slice(1) as [number, number, number, number]) as tf.Tensor4D;
+        const y = tf.conv2d(tf.reshape(frames, [To * B, Hp!, Wp!, C]) as tf.Tensor4D, w2, [sh, sw], "valid");
+        acc = acc ? (tf.add(acc, y) as tf.Tensor4D) : y;
+      }
+      const out = this.bias ? tf.add(acc!, this.bias) : acc!;
+      return tf.reshape(out, [To, B, out.shape[1]!, out.shape[2]!, this.outChannels]);
     });
   }
 
