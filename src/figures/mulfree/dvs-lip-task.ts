@@ -44,6 +44,7 @@ import { Adam } from "../../lib/train/optimizers.js";
 import { constantLr, cosineLr, sequentialLr, type Schedule } from "../../lib/train/schedules.js";
 import { evaluate, train, type EpochRecord, type LossRule } from "../../lib/train/trainer.js";
 import { makeDirAtomic } from "../../lib/util/fs.js";
+import { median } from "../../lib/util/timing.js";
 
 export interface LipSetting {
   scale: Scale;
@@ -94,10 +95,10 @@ export function lipDataRoot(): string {
 }
 
 /** Train/test datasets of a setting; synthetic files are written once, atomically, under `results/_synthetic-dvs-lip`. */
-export async function lipDatasets(s: LipSetting, ctx: Pick<RunContext, "outDir">): Promise<{ train: DvsLip; test: DvsLip; root: string }> {
+export async function lipDatasets(s: LipSetting, ctx: Pick<RunContext, "sharedDir">): Promise<{ train: DvsLip; test: DvsLip; root: string }> {
   let root = lipDataRoot();
   if (s.data === "synthetic") {
-    root = join(ctx.outDir, "..", "..", "..", "_synthetic-dvs-lip");
+    root = ctx.sharedDir("synthetic-dvs-lip");
     await makeDirAtomic(root, async (tmp) => { await generateDvsLip(tmp, { words: s.words, trainPerWord: 6, testPerWord: 2 }); });
   }
   const common = { root, words: s.words, centerCrop: 96 };
@@ -108,10 +109,10 @@ export async function lipDatasets(s: LipSetting, ctx: Pick<RunContext, "outDir">
   };
 }
 
-export async function lipLoaders(s: LipSetting, ctx: Pick<RunContext, "outDir" | "seed">): Promise<{ train: FrameLoader; test: FrameLoader }> {
+export async function lipLoaders(s: LipSetting, ctx: Pick<RunContext, "sharedDir" | "seed">): Promise<{ train: FrameLoader; test: FrameLoader }> {
   const ds = await lipDatasets(s, ctx);
   const fo = {
-    cacheRoot: join(ctx.outDir, "..", "..", "..", "_frames"), frames: s.T, splitBy: "number" as const,
+    cacheRoot: ctx.sharedDir("frames"), frames: s.T, splitBy: "number" as const,
     ...(s.frameSize !== 96 ? { resize: [s.frameSize, s.frameSize] as [number, number] } : {}), antialias: false, progress: false as const,
   };
   const train = await datasetFrames(ds.train, ds.root, fo);
@@ -149,7 +150,7 @@ export interface LipRunResult {
 }
 
 /** Train one network and evaluate it on the test split (per-epoch test accuracy in `history`). */
-export async function trainLip(s: LipSetting, ctx: Pick<RunContext, "outDir" | "seed">, o: { quantGrad?: QuantGrad } = {}): Promise<LipRunResult> {
+export async function trainLip(s: LipSetting, ctx: Pick<RunContext, "sharedDir" | "seed">, o: { quantGrad?: QuantGrad } = {}): Promise<LipRunResult> {
   const data = await lipLoaders(s, ctx);
   const model = buildLipNet(s, ctx.seed, o.quantGrad ?? "ste");
   const { history } = await train({
@@ -168,3 +169,35 @@ export async function trainLip(s: LipSetting, ctx: Pick<RunContext, "outDir" | "
 
 /** DVS-Lip's split sizes (19 871 samples: the official 14 896 train / 4 975 test). */
 export const DVS_LIP_TRAIN_SAMPLES = 14_896;
+
+/**
+ * Seconds per training step of a setting at `batch`, on random frames of the setting's sizes (forward +
+ * backward, median of `repeats` after one warm-up), and the implied seconds per training epoch over
+ * `trainSamples` samples at the setting's batch (steps scale linearly with the batch when compute-bound,
+ * so a step measured at a smaller batch is multiplied by batchSize / batch — stated in every printout).
+ */
+export function timeLipEpoch(s: LipSetting, o: { batch?: number; repeats?: number; trainSamples: number; clock?: () => number }): { batch: number; stepSeconds: number[]; epochSeconds: number; steps: number } {
+  const batch = o.batch ?? s.batchSize;
+  const clock = o.clock ?? (() => performance.now() / 1000);
+  const net = buildLipNet(s, 0);
+  const vars = net.parameters!().map((p) => p.variable);
+  const x = tf.randomUniform([s.T, batch, 2, s.crop, s.crop], 0, 2, "float32", 1);
+  const labels = Int32Array.from({ length: batch }, (_, i) => i % s.words.length);
+  const times: number[] = [];
+  try {
+    for (let r = 0; r <= (o.repeats ?? 2); r++) {
+      const t0 = clock();
+      const { value, grads } = tf.variableGrads(() => LIP_MEAN_CE.loss(net.forward(x), labels), vars);
+      value.dataSync();
+      Object.values(grads).forEach((g) => g.dispose());
+      value.dispose();
+      if (r > 0) times.push(clock() - t0);
+    }
+  } finally {
+    x.dispose();
+    for (const p of net.parameters?.() ?? []) p.variable.dispose();
+    for (const b of net.buffers?.() ?? []) b.variable.dispose();
+  }
+  const steps = Math.ceil(o.trainSamples / s.batchSize);
+  return { batch, stepSeconds: times, steps, epochSeconds: median(times) * (s.batchSize / batch) * steps };
+}
