@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cosineLr, warmupThen } from "../../src/lib/train/schedules.js";
+import { constantLr, cosineLr, sequentialLr, warmupThen } from "../../src/lib/train/schedules.js";
 
 describe("schedules", () => {
   it("cosine: base at 0, midpoint at T/2, eta_min at T_max and after", () => {
@@ -16,5 +16,14 @@ describe("schedules", () => {
     expect(s(15)).toBeCloseTo(1e-3 * (5e-6 + (1 - 5e-6) * 0.5), 12);
     expect(s(30)).toBeCloseTo(1e-3, 12);
     expect(s(200)).toBeCloseTo(1e-6, 12);
+  });
+  it("sequential: a constant phase, then a cosine phase with its own base and floor (DVS-Lip 3e-4 → 1e-4…5e-6)", () => {
+    const s = sequentialLr({ milestone: 100, first: constantLr(3e-4), then: cosineLr({ base: 1e-4, tMax: 100, etaMin: 5e-6 }) });
+    expect(s(0)).toBe(3e-4);
+    expect(s(99.9)).toBe(3e-4);
+    expect(s(100)).toBeCloseTo(1e-4, 12);
+    expect(s(150)).toBeCloseTo(5e-6 + (1e-4 - 5e-6) / 2, 12);
+    expect(s(200)).toBeCloseTo(5e-6, 12);
+    expect(() => sequentialLr({ milestone: -1, first: constantLr(1), then: constantLr(1) })).toThrow(/milestone/);
   });
 });

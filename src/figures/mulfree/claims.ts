@@ -25,6 +25,9 @@ add({ item: "table4", key: "dvs-lip/ours", setting: "DVS-Lip, modified Spiking R
 for (const [name, v] of [["tan-ann-resnet18-bigru", 72.1], ["bulzomi", 60.2], ["dampfhoffer-ann", 75.1], ["dampfhoffer-plif-fc", 68.1], ["dampfhoffer-plif-spikgru2+", 75.3]] as const) {
   add({ item: "table4", key: `dvs-lip/${name}`, setting: `DVS-Lip, ${name} (quoted)`, quantity: "test accuracy", value: v, unit: pct, source: "papers.md §4.5 [paper] Table 4", tolerance: TOLERANCES.trained, kind: "reference" });
 }
+for (const [key, what] of [["eq15/train-acc", "train"], ["eq15/test-acc", "test"]] as const) {
+  add({ item: "fig7", key, setting: "DVS-Lip, modified Spiking ResNet-18, quantiser gradient Eq. 15 instead of the STE (Eq. 16)", quantity: `${what} accuracy after the collapse`, value: 1, unit: pct, source: "papers.md §4.1 [paper] Fig. 7 (NaN gradients, accuracy → 1 %)", tolerance: TOLERANCES.trained, kind: "trained" });
+}
 add({ item: "table5", key: "sliding-psn-k32/acc", setting: "seq-CIFAR100 T = 32, sliding PSN k = 32, step-by-step inference", quantity: "test accuracy", value: 62.11, unit: pct, source: "papers.md §4.5 [paper] Table 5", tolerance: TOLERANCES.trained, kind: "trained" });
 add({ item: "table5", key: "sliding-psn-k32/memory", setting: "same, inference memory", quantity: "memory", value: 2635, unit: "MB", source: "papers.md §4.5 [paper] Table 5", tolerance: { rel: 0.2 }, kind: "trained" });
 add({ item: "table5", key: "ours-k4/acc", setting: "seq-CIFAR100 T = 32, mul-free PSN k = 4, step-by-step inference", quantity: "test accuracy", value: 65.77, unit: pct, source: "papers.md §4.5 [paper] Table 5", tolerance: TOLERANCES.trained, kind: "trained" });

@@ -17,6 +17,7 @@ import { allocEvents, concatEvents, type Events } from "./events.js";
 import { writeAedat2 } from "./formats/aedat2.js";
 import { writeAedat3 } from "./formats/aedat3.js";
 import { writeAtis } from "./formats/atis.js";
+import { encodeNpyEvents } from "./formats/npy.js";
 import { CIFAR10_DVS_CLASSES } from "./datasets/cifar10-dvs.js";
 
 export interface MovingSquareOptions {
@@ -169,4 +170,38 @@ export async function generateNCaltech101(
     }
   }
   return count;
+}
+
+export interface SyntheticDvsLipOptions {
+  /** Word folders (default the first 5 DVS-Lip words). */
+  words?: readonly string[];
+  trainPerWord?: number;
+  testPerWord?: number;
+  /** Sample length in µs (default 60 000). */
+  durationUs?: number;
+  seed?: number;
+}
+
+/**
+ * Write `<root>/DVS-Lip/{train,test}/<word>/<speaker>.npy` with DVS-Lip's dtype (`DVS_LIP_NPY_FIELDS`):
+ * moving squares on the 128 × 128 canvas inside the central 96 × 96 crop, one direction per word.
+ * Speakers are numbered per split (train 0.., test 0..) as in the real files.
+ */
+export async function generateDvsLip(root: string, o: SyntheticDvsLipOptions = {}): Promise<{ train: number; test: number }> {
+  const rng = new Rng(o.seed ?? 4);
+  const words = o.words ?? ["accused", "action", "allow", "allowed", "america"];
+  const counts = { train: 0, test: 0 };
+  for (const [split, n] of [["train", o.trainPerWord ?? 6], ["test", o.testPerWord ?? 2]] as const) {
+    for (let c = 0; c < words.length; c++) {
+      const dir = join(root, "DVS-Lip", split, words[c]!);
+      await mkdir(dir, { recursive: true });
+      for (let i = 0; i < n; i++) {
+        const ev = movingSquareEvents(c, words.length, rng, { height: 96, width: 96, durationUs: o.durationUs ?? 60_000, size: 14 });
+        for (let j = 0; j < ev.t.length; j++) { ev.x[j] += 16; ev.y[j] += 16; }
+        await put(join(dir, `${i}.npy`), encodeNpyEvents(ev));
+        counts[split]++;
+      }
+    }
+  }
+  return counts;
 }

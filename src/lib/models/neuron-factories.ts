@@ -12,6 +12,7 @@ import { sawtoothDilations } from "../neurons/dilation.js";
 import { LIFNode } from "../neurons/lif.js";
 import { MulFreePSN, type MulFreeStrategy } from "../neurons/mulfree-psn.js";
 import { ParametricLIFNode } from "../neurons/plif.js";
+import type { QuantGrad } from "../neurons/quantize.js";
 import { MaskedPSN, PSN, SlidingPSN } from "../neurons/psn.js";
 import { atan, type Surrogate } from "../surrogate.js";
 import type { NeuronFactory } from "./common.js";
@@ -35,6 +36,8 @@ export interface NeuronFactoryOptions {
   dilation?: "none" | "sawtooth";
   /** Mul-free only: charge strategy (default "shift"; `autoselectStrategies` can change it per layer later). */
   strategy?: MulFreeStrategy;
+  /** Mul-free only: backward of the power-of-two quantiser, "ste" (Eq. 16, default) or "eq15" (Fig. 7). */
+  quantGrad?: QuantGrad;
   /** Every kind, LIF and PLIF included (default {@link NEURON_FACTORY_DEFAULTS}.surrogate = ATan(α = 2), papers.md §4.1). */
   surrogate?: Surrogate;
   seed?: number;
@@ -84,7 +87,7 @@ export function neuronFactory(kind: NeuronKind, o: NeuronFactoryOptions = {}): N
           d = sawtoothDilations(l + 1, kk)[l]!;
           while (d > 1 && (kk - 1) * d >= T) d--; // a tap reaching before t = 0 at every step is never used
         }
-        return new ChannelsOnAxis2(new MulFreePSN(channels, kk, { dilation: d, surrogate, strategy: o.strategy ?? "shift", seed }));
+        return new ChannelsOnAxis2(new MulFreePSN(channels, kk, { dilation: d, surrogate, strategy: o.strategy ?? "shift", quantGrad: o.quantGrad ?? "ste", seed }));
       }
       case "psn": return new PSN(T, { surrogate, seed });
       case "masked-psn": return new MaskedPSN(kk, T, { surrogate, seed });

@@ -24,3 +24,13 @@ export function warmupThen(opts: { epochs: number; startFactor: number; base: nu
   if (!(epochs >= 0)) throw new Error(`warmupThen: epochs must be >= 0, got ${epochs}`);
   return (e) => (e < epochs ? base * (startFactor + (1 - startFactor) * (e / epochs)) : then(e - epochs));
 }
+
+/**
+ * PyTorch `SequentialLR` with one milestone: `first(e)` for e < milestone, then `then(e − milestone)`
+ * (e.g. a constant phase followed by a cosine phase with its own base and floor).
+ */
+export function sequentialLr(opts: { milestone: number; first: Schedule; then: Schedule }): Schedule {
+  const { milestone, first, then } = opts;
+  if (!(milestone >= 0)) throw new Error(`sequentialLr: milestone must be >= 0, got ${milestone}`);
+  return (e) => (e < milestone ? first(e) : then(e - milestone));
+}

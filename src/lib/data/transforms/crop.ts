@@ -50,3 +50,11 @@ export class RandomCrop implements FrameTransform {
     return cropWithPadding(f, top, left, this.height, this.width, this.padding);
   }
 }
+
+/** `CenterCrop(size)` — deterministic (evaluation crops). */
+export class CenterCrop implements FrameTransform {
+  constructor(readonly height: number, readonly width: number = height) {}
+  apply(f: Frames, _rng?: Rng): Frames {
+    return centerCrop(f, this.height, this.width);
+  }
+}
