@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cosineLr, warmupThen } from "../../src/lib/train/schedules.js";
+import { cosineLr, oneCycleLr, warmupThen } from "../../src/lib/train/schedules.js";
 
 describe("schedules", () => {
   it("cosine: base at 0, midpoint at T/2, eta_min at T_max and after", () => {
@@ -16,5 +16,15 @@ describe("schedules", () => {
     expect(s(15)).toBeCloseTo(1e-3 * (5e-6 + (1 - 5e-6) * 0.5), 12);
     expect(s(30)).toBeCloseTo(1e-3, 12);
     expect(s(200)).toBeCloseTo(1e-6, 12);
+  });
+  it("one-cycle (PyTorch OneCycleLR, cos, 2 phases): max/25 → max at step 0.3·N − 1 → max/25/1e4 at N − 1", () => {
+    const s = oneCycleLr({ max: 0.05, totalSteps: 150 });
+    expect(s(0)).toBeCloseTo(0.002, 12);
+    expect(s(22)).toBeCloseTo(0.05 + (0.002 - 0.05) / 2, 12); // half-way up: cos(π/2) = 0
+    expect(s(44)).toBeCloseTo(0.05, 12);
+    expect(s(44 + 52.5)).toBeCloseTo((0.05 + 2e-7) / 2, 12); // half-way down
+    expect(s(149)).toBeCloseTo(2e-7, 15);
+    expect(s(500)).toBeCloseTo(2e-7, 15);
+    expect(() => oneCycleLr({ max: 0.05, totalSteps: 1 })).toThrow(/totalSteps/);
   });
 });
