@@ -73,7 +73,7 @@ describe("DCLS 1-D (learnable delays)", () => {
     const grads = tf.grads((x, w, p) => f(x, w, p))([x0, w0, p0]);
     const args = [x0, w0, p0];
     args.forEach((a, which) => {
-      const base = a.dataSync().slice();
+      const base = a.dataSync().slice() as Float32Array;
       const g = grads[which]!.dataSync();
       const h = 1e-2;
       for (let k = 0; k < base.length; k += Math.max(1, Math.floor(base.length / 7))) {
