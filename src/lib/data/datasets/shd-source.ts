@@ -9,7 +9,7 @@ import { tf } from "../../backend/tf.js";
 import type { BatchSource, TrainBatch } from "../../train/trainer.js";
 import { Rng } from "../../util/random.js";
 import { binChannelEvents, binningShape, type ChannelBinning } from "../channel-frames.js";
-import { classInterleavedOrder } from "../order.js";
+import { batchCount, batchIndices, classInterleavedOrder } from "../order.js";
 import { augmentShd, type ShdAugmentOptions } from "../transforms/channel-events.js";
 import type { ShdSet } from "./shd.js";
 
@@ -43,14 +43,12 @@ export class ShdSequenceSource implements BatchSource {
   }
 
   batchesPerEpoch(): number {
-    const n = this.order.length / this.opts.batchSize;
-    return this.opts.shuffleSeed === undefined ? Math.ceil(n) : Math.floor(n);
+    return batchCount(this.order.length, this.opts.batchSize, this.opts.shuffleSeed !== undefined);
   }
 
   batch(epoch: number, index: number): TrainBatch {
     const o = this.opts;
-    const order = o.shuffleSeed === undefined ? this.order : new Rng(o.shuffleSeed * 7919 + epoch).shuffle([...this.order]);
-    const idx = order.slice(index * o.batchSize, (index + 1) * o.batchSize);
+    const idx = batchIndices(this.order, o.batchSize, epoch, index, o.shuffleSeed);
     if (idx.length === 0) throw new Error(`ShdSequenceSource: batch ${index} of epoch ${epoch} is past the end (${this.batchesPerEpoch()} batches)`);
     const { T, C } = this.shape;
     const B = idx.length;
