@@ -4,7 +4,7 @@
  *   npm run bench                       # conv training step (wasm vs cpu), neurons (quick grid), data (20 MB files)
  *   npm run bench -- --only neurons     # one benchmark
  *   npm run bench -- --full             # full grids (minutes to tens of minutes)
- *   npm run bench -- --only shd [--batches 5] [--spikes 3000]   # SHD paper-scale epoch time (opt-in, ≈ 10 min)
+ *   npm run bench -- --only shd [--batches 3] [--spikes 3000]   # SHD paper-scale epoch time (opt-in; tens of minutes)
  *
  * Results go to `reports/bench/` (git-ignored). Timings are never asserted in tests.
  */
@@ -30,7 +30,7 @@ const benches: Bench[] = [
   { name: "data", run: async () => (await import("./data.js")).benchData({ mb: full ? 100 : 20 }) },
   {
     name: "shd", optIn: true,
-    run: async () => (await import("./shd-epoch.js")).benchShdEpoch({ batches: valueOf("--batches", 5), spikes: valueOf("--spikes", 3000), arms: ["ours", "lif-delay"] }),
+    run: async () => (await import("./shd-epoch.js")).benchShdEpoch({ batches: valueOf("--batches", 3), spikes: valueOf("--spikes", 3000), arms: ["ours", "lif-delay"] }),
   },
 ];
 

@@ -33,7 +33,7 @@ describe("ShdSequenceSource", () => {
     // drop-event removes 5 % — so the augmented batch holds more spikes
     const plain = new ShdSequenceSource(set, { batchSize: 8, binning, shuffleSeed: 3 }).batch(2, 1);
     expect(Array.from(plain.labels)).toEqual(Array.from(a.labels));
-    const sum = (v: Float32Array | Int32Array | Uint8Array) => v.reduce((p, q) => p + q, 0);
+    const sum = (v: ArrayLike<number>) => Array.from(v).reduce((p, q) => p + q, 0);
     expect(sum(a.x.dataSync())).toBeGreaterThan(sum(plain.x.dataSync()) + 8 * 20);
     expect(() => src.batch(0, 9)).toThrow(/past the end/);
   });
