@@ -13,13 +13,18 @@
  *   what was expected.
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import h5wasm, { type Dataset, type File as H5File } from "h5wasm/node";
+import type { Dataset, File as H5File } from "h5wasm/node";
 import { EventFileError } from "../errors.js";
 import { float16ToFloat32 } from "./float16.js";
 
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
-type H5Module = Awaited<typeof h5wasm.ready>;
+type H5Lib = (typeof import("h5wasm/node"))["default"];
+type H5Module = Awaited<H5Lib["ready"]>;
+
+/** h5wasm is loaded on first use (its wasm build is a few MB; most users of the package never open HDF5). */
+let lib: Promise<H5Lib> | null = null;
+const h5wasmLib = () => (lib ??= import("h5wasm/node").then((m) => m.default));
 
 /** Where the superblock says the file ends (bytes), read from its fixed header; throws on a non-HDF5 file. */
 export function hdf5StoredEof(head: Uint8Array, file: string): { superblockAt: number; version: number; eof: number } {
@@ -65,6 +70,7 @@ export class Hdf5Reader {
     if (sb.superblockAt + sb.eof > size) {
       throw new EventFileError(path, size, `${sb.superblockAt + sb.eof} bytes (the end-of-file address in the superblock)`, `only ${size} bytes: the file is truncated (download or copy it again)`);
     }
+    const h5wasm = await h5wasmLib();
     const m = await h5wasm.ready;
     let file: H5File;
     try {

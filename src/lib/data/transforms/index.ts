@@ -5,3 +5,4 @@ export * from "./flip.js";
 export * from "./spikformer.js";
 export * from "./temporal.js";
 export * from "./image.js";
+export * from "./channel-events.js";
