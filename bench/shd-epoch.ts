@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { SUMMED_SOFTMAX, shdData, shdSetting, shdSources, trainShd, type ShdArm } from "../src/figures/mulfree/shd-task.js";
 import { generateSyntheticShd } from "../src/lib/data/synthetic-shd.js";
 import { evaluate } from "../src/lib/train/trainer.js";
-import { disposeModel } from "../src/figures/mulfree/seq-task.js";
+import { disposeModule } from "../src/lib/layers/module.js";
 import { median } from "../src/lib/util/timing.js";
 import { writeFileAtomic } from "../src/lib/util/fs.js";
 
@@ -32,7 +32,7 @@ export async function benchShdEpoch(o: { batches: number; spikes: number; arms: 
     });
   }
   const s = shdSetting("paper");
-  const data = await shdData(s, { outDir: dir }, { root });
+  const data = await shdData(s, { sharedDir: (n) => join(dir, n) }, { root });
   const prepS = (performance.now() - t0) / 1000;
   console.log(`synthetic SHD-size data ready in ${prepS.toFixed(0)} s`);
   const out: Record<string, unknown> = { samples: { train: data.train.samples.length, test: data.test.samples.length }, spikesPerSample: o.spikes, prepS };
@@ -60,7 +60,7 @@ export async function benchShdEpoch(o: { batches: number; spikes: number; arms: 
     out[arm] = { steps: wall.length - 1, batchesPerEpoch: nb, stepWallS: stepWall, stepCpuS: stepCpu, evalWallS: evalWall, evalCpuS: evalCpu, epoch, load: loadavg() };
     console.log(`${arm}: median step wall ${stepWall.toFixed(1)} s / cpu ${stepCpu.toFixed(1)} s over ${wall.length - 1} steps; test set wall ${evalWall.toFixed(0)} s / cpu ${evalCpu.toFixed(0)} s → ` +
       `epoch (${nb} batches + test) wall ${(epoch.wallS / 60).toFixed(1)} min, cpu ${(epoch.cpuS / 60).toFixed(1)} min; paper (150 epochs × 3 seeds) ≈ ${((450 * epoch.cpuS) / 86400).toFixed(1)} days at the CPU time`);
-    disposeModel(r.model);
+    disposeModule(r.model);
   }
   await writeFileAtomic(join(dir, "shd-epoch.json"), JSON.stringify(out, null, 1));
   return out;

@@ -36,6 +36,7 @@ import { Adam } from "../../lib/train/optimizers.js";
 import { cosineLr, oneCycleLr } from "../../lib/train/schedules.js";
 import { evaluate, train, type EpochRecord, type LossRule } from "../../lib/train/trainer.js";
 import { makeDirAtomic } from "../../lib/util/fs.js";
+import { rawDataPath } from "../common/data-root.js";
 
 export type ShdArm = "ours" | "lif-delay";
 
@@ -79,18 +80,18 @@ export function describeShd(s: ShdSetting): string {
 
 /** Folder holding `shd_train.h5` / `shd_test.h5` (override with SPIKELAB_DATA; `data/fetch/shd.ts` fills it). */
 export function shdDataRoot(): string {
-  return join(process.env.SPIKELAB_DATA ?? join("data", "raw"), "shd", "extract");
+  return rawDataPath("shd", "extract");
 }
 
 const cache = new Map<string, { train: ShdSet; test: ShdSet }>();
 
-/** Train and test sets of a setting; synthetic files are written once (atomically) under `results/_synthetic-shd`. */
-export async function shdData(s: ShdSetting, ctx: Pick<RunContext, "outDir">, opts: { root?: string } = {}): Promise<{ train: ShdSet; test: ShdSet; root: string }> {
+/** Train and test sets of a setting; synthetic files are written once (atomically) in the shared folder `_synthetic-shd`. */
+export async function shdData(s: ShdSetting, ctx: Pick<RunContext, "sharedDir">, opts: { root?: string } = {}): Promise<{ train: ShdSet; test: ShdSet; root: string }> {
   let root: string;
   if (opts.root) {
     root = opts.root;
   } else if (s.data === "synthetic") {
-    root = join(ctx.outDir, "..", "..", "..", "_synthetic-shd");
+    root = ctx.sharedDir("synthetic-shd");
     await makeDirAtomic(root, (tmp) => generateSyntheticShd(tmp, {
       train: { samplesPerClass: 8, spikesPerSample: 300, seed: 1 },
       test: { samplesPerClass: 3, spikesPerSample: 300, seed: 2 },

@@ -9,9 +9,9 @@
  * validation split; no test-set model selection).
  */
 import { barChart, lineChart } from "../../lib/plot/charts.js";
-import { getClaim } from "../../lib/repro/claims.js";
+import { getClaim } from "../registry.js";
+import { disposeModule } from "../../lib/layers/module.js";
 import type { ItemResult, Reproduced, RunContext } from "../../lib/repro/item.js";
-import { disposeModel } from "./seq-task.js";
 import { describeShd, meanStd, shdData, shdSetting, trainShd, type ShdArm, type ShdRunResult } from "./shd-task.js";
 
 const OTHERS: [string, string][] = [
@@ -29,7 +29,7 @@ export async function run(ctx: RunContext): Promise<ItemResult> {
   for (const { arm, seeds } of arms) {
     for (const seed of seeds) {
       const { model, ...r } = await trainShd(s, arm, seed, data);
-      disposeModel(model);
+      disposeModule(model);
       runs.push(r);
       bar.tick();
     }
