@@ -4,6 +4,7 @@
  *   npm run bench                       # conv training step (wasm vs cpu), neurons (quick grid), data (20 MB files)
  *   npm run bench -- --only neurons     # one benchmark
  *   npm run bench -- --full             # full grids (minutes to tens of minutes)
+ *   npm run bench -- --only shd [--batches 3] [--spikes 3000]   # SHD paper-scale epoch time (opt-in; tens of minutes)
  *
  * Results go to `reports/bench/` (git-ignored). Timings are never asserted in tests.
  */
@@ -14,7 +15,9 @@ const full = args.includes("--full");
 const onlyIdx = args.indexOf("--only");
 const only = onlyIdx >= 0 ? (args[onlyIdx + 1] ?? "").split(",") : null;
 
-type Bench = { name: string; run: () => Promise<unknown> };
+/** `optIn` benchmarks run only when named with `--only`. */
+type Bench = { name: string; run: () => Promise<unknown>; optIn?: boolean };
+const valueOf = (flag: string, dflt: number) => { const i = args.indexOf(flag); return i >= 0 ? Number(args[i + 1]) : dflt; };
 const benches: Bench[] = [
   { name: "conv", run: async () => (await import("./conv-train-step.js")).benchConvTrainStep() },
   {
@@ -25,6 +28,10 @@ const benches: Bench[] = [
     },
   },
   { name: "data", run: async () => (await import("./data.js")).benchData({ mb: full ? 100 : 20 }) },
+  {
+    name: "shd", optIn: true,
+    run: async () => (await import("./shd-epoch.js")).benchShdEpoch({ batches: valueOf("--batches", 3), spikes: valueOf("--spikes", 3000), arms: ["ours", "lif-delay"] }),
+  },
 ];
 
 const unknown = only?.filter((n) => !benches.some((b) => b.name === n)) ?? [];
@@ -34,7 +41,7 @@ if (unknown.length) {
 }
 await initBackend();
 for (const b of benches) {
-  if (only && !only.includes(b.name)) continue;
+  if ((only && !only.includes(b.name)) || (b.optIn && !only)) continue;
   console.log(`\n=== bench: ${b.name}${full ? " (full)" : ""} ===`);
   await b.run();
 }

@@ -31,6 +31,11 @@ const IMAGENET_SMALL_MINUTES: Partial<Record<number, number>> = { 3: 40, 5: 65, 
 
 /** DVS-Lip small scale on 2-core wasm: ≈ 5–9 s per step (batch 16, T 16, 44², ×1/4 width) × 25 steps × 4 epochs + evaluation. */
 const DVS_LIP_SMALL_MINUTES = 25;
+/**
+ * mulfree:table2 (SHD) minutes on 2-core wasm: smoke ≈ 6 tiny runs of 5 epochs; small and paper from the measured
+ * paper-scale epoch (≈ 13 min, bench/shd-epoch.ts; README "SHD"): small = 2 runs × 5 epochs, paper = 3 seeds × 150 epochs.
+ */
+const SHD_CPU_MINUTES = { smoke: 1.5, small: 125, paper: 450 * 13 };
 
 export const ITEMS: ReproItem[] = [
   // MPE-PSN
@@ -70,7 +75,7 @@ export const ITEMS: ReproItem[] = [
   ready("mulfree", "table10", "Accuracy vs order k, seq-CIFAR100 and pixel-CIFAR10 with/without dilation", { cpuMinutes: { smoke: 0.5, small: 60 }, dataset: "CIFAR100 / CIFAR10 (smoke: synthetic)", gpu: true }, async () => (await import("./mulfree/table10.js")).run),
   ready("mulfree", "table11", "Training time per epoch vs T, PSN vs mul-free neuron per computation strategy and autoselect", { cpuMinutes: { smoke: 0.5, small: 15, paper: 120 } }, async () => (await import("./mulfree/table11.js")).run),
   ready("mulfree", "fig6", "Training speed: PSN vs fixed strategies vs autoselect", { cpuMinutes: { smoke: 0.5, small: 15, paper: 120 } }, async () => (await import("./mulfree/table11.js")).runFig6),
-  pending("mulfree", "table2", "SHD accuracy", { cpuMinutes: { small: 60 }, dataset: "SHD", gpu: true }, "needs an SHD loader (not covered by the DVS loaders yet)"),
+  ready("mulfree", "table2", "SHD accuracy of the SNN-delays network with the mul-free PSN (learnable delays), seeds 0–2", { cpuMinutes: SHD_CPU_MINUTES, dataset: "SHD (smoke: synthetic SHD-layout HDF5 files)", gpu: true }, async () => (await import("./mulfree/table2.js")).run),
   ready("mulfree", "table3", "Sequential CIFAR10/100 accuracy, mul-free PSN vs other neurons", { cpuMinutes: { smoke: 0.5, small: 60 }, dataset: "CIFAR10 / CIFAR100 (smoke: synthetic)", gpu: true }, async () => (await import("./mulfree/table3.js")).run),
   ready("mulfree", "table4", "DVS-Lip accuracy, modified Spiking ResNet-18 with the mul-free PSN", { cpuMinutes: { smoke: 0.5, small: DVS_LIP_SMALL_MINUTES }, dataset: "DVS-Lip (smoke: synthetic)", gpu: true }, async () => (await import("./mulfree/table4.js")).run),
   ready("mulfree", "fig7", "DVS-Lip collapse under the Eq. 15 quantiser gradient vs the STE", { cpuMinutes: { smoke: 1, small: 2 * DVS_LIP_SMALL_MINUTES }, dataset: "DVS-Lip (smoke: synthetic)", gpu: true }, async () => (await import("./mulfree/table4.js")).runFig7),

@@ -18,6 +18,13 @@ describe("optimisers follow PyTorch's update rules (hand-computed)", () => {
     // d = 0.5 + 0.094 = 0.594; buf = 0.54 + 0.594 = 1.134; w = 0.94 − 0.1134
     expect(p.variable.dataSync()[0]).toBeCloseTo(0.8266, 5);
   });
+  it("a per-parameter learning rate (per-group schedules) updates each parameter at its own rate; delays get no decay", () => {
+    const w = param([1.0]), d = param([1.0], "delay");
+    new SGD({ weightDecay: 0.5 }).apply([w, d], { [w.name]: tf.tensor1d([1]), [d.name]: tf.tensor1d([1]) }, (q) => (q.group === "delay" ? 0.05 : 0.1));
+    expect(w.variable.dataSync()[0]).toBeCloseTo(1 - 0.1 * 1.5, 6);
+    expect(d.variable.dataSync()[0]).toBeCloseTo(1 - 0.05, 6);
+    expect(() => new SGD().apply([w], { [w.name]: tf.tensor1d([1]) }, () => -1)).toThrow(/learning rate must be >= 0, got -1 for 'p/);
+  });
   it("no-decay groups skip weight decay", () => {
     const w = param([1.0]), b = param([1.0], "bias");
     new SGD({ weightDecay: 0.5 }).apply([w, b], { [w.name]: tf.tensor1d([0]), [b.name]: tf.tensor1d([0]) }, 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { constantLr, cosineLr, sequentialLr, warmupThen } from "../../src/lib/train/schedules.js";
+import { constantLr, cosineLr, oneCycleLr, sequentialLr, warmupThen } from "../../src/lib/train/schedules.js";
 
 describe("schedules", () => {
   it("cosine: base at 0, midpoint at T/2, eta_min at T_max and after", () => {
@@ -25,5 +25,15 @@ describe("schedules", () => {
     expect(s(150)).toBeCloseTo(5e-6 + (1e-4 - 5e-6) / 2, 12);
     expect(s(200)).toBeCloseTo(5e-6, 12);
     expect(() => sequentialLr({ milestone: -1, first: constantLr(1), then: constantLr(1) })).toThrow(/milestone/);
+  });
+  it("one-cycle (PyTorch OneCycleLR, cos, 2 phases): max/25 → max at step 0.3·N − 1 → max/25/1e4 at N − 1", () => {
+    const s = oneCycleLr({ max: 0.05, totalSteps: 150 });
+    expect(s(0)).toBeCloseTo(0.002, 12);
+    expect(s(22)).toBeCloseTo(0.05 + (0.002 - 0.05) / 2, 12); // half-way up: cos(π/2) = 0
+    expect(s(44)).toBeCloseTo(0.05, 12);
+    expect(s(44 + 52.5)).toBeCloseTo((0.05 + 2e-7) / 2, 12); // half-way down
+    expect(s(149)).toBeCloseTo(2e-7, 15);
+    expect(s(500)).toBeCloseTo(2e-7, 15);
+    expect(() => oneCycleLr({ max: 0.05, totalSteps: 1 })).toThrow(/totalSteps/);
   });
 });

@@ -14,3 +14,8 @@ export * from "./synthetic.js";
 export * from "./mnist.js";
 export * from "./synthetic-cifar.js";
 export * from "./order.js";
+export * from "./formats/hdf5.js";
+export * from "./formats/hdf5-writer.js";
+export * from "./formats/float16.js";
+export * from "./channel-frames.js";
+export * from "./synthetic-shd.js";

@@ -4,3 +4,4 @@ export * from "./linear.js";
 export * from "./norm.js";
 export * from "./pool.js";
 export * from "./dropout.js";
+export * from "./dcls.js";

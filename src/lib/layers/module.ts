@@ -7,11 +7,11 @@
  * (`train(mode)`: batch-norm statistics, dropout, stochastic estimators).
  *
  * Parameters carry a `group` so optimisers can apply per-group rules (papers' configs exclude
- * norm, bias, IMP, TEBN and κ parameters from weight decay).
+ * norm, bias, IMP, TEBN and κ parameters from weight decay; learnable delays get their own learning rate).
  */
 import type { tf } from "../backend/tf.js";
 
-export type ParamGroup = "weight" | "bias" | "norm" | "imp" | "tebn" | "kappa" | "threshold" | "neuron";
+export type ParamGroup = "weight" | "bias" | "norm" | "imp" | "tebn" | "kappa" | "threshold" | "neuron" | "delay";
 
 export interface NamedParameter {
   /** Dotted path, e.g. `features.3.conv.weight`. */

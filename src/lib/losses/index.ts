@@ -12,6 +12,7 @@ export * from "./sdt.js";
 export * from "./tet.js";
 export * from "./lts.js";
 export * from "./mpe.js";
+export * from "./summed-softmax.js";
 
 export type LossName = "sdt" | "tet" | "tet-original" | "tet-s" | "lts";
 

@@ -7,3 +7,4 @@ export * from "./neuron-factories.js";
 export * from "./pixel-cifar.js";
 export * from "./step-inference.js";
 export * from "./resnet19.js";
+export * from "./delay-snn.js";

@@ -10,13 +10,17 @@
  *                                   w ← w − lr·q·r,  q = ‖w‖/‖r‖ per tensor (1 if either norm is 0),
  *                                   q = 1 for tensors without decay unless `alwaysAdapt`.
  *
- * Parameters whose group is in `noDecay` (the papers exclude norm, bias, IMP, TEBN, κ) get wd = 0.
+ * Parameters whose group is in `noDecay` (the papers exclude norm, bias, IMP, TEBN, κ; SNN-delays' positions have
+ * their own Adam without decay) get wd = 0. `lr` is one number or a per-parameter function (per-group schedules).
  * All state lives in tensors returned by `state()`, so checkpoints restore an optimiser exactly.
  */
 import { tf } from "../backend/tf.js";
 import type { NamedParameter, ParamGroup } from "../layers/module.js";
 
-export const DEFAULT_NO_DECAY: ParamGroup[] = ["norm", "bias", "imp", "tebn", "kappa", "threshold"];
+export const DEFAULT_NO_DECAY: ParamGroup[] = ["norm", "bias", "imp", "tebn", "kappa", "threshold", "delay"];
+
+/** A learning rate for every parameter, or one per parameter (e.g. by group). */
+export type LearningRate = number | ((p: NamedParameter) => number);
 
 export interface OptimizerState {
   step: number;
@@ -26,7 +30,7 @@ export interface OptimizerState {
 export interface Optimizer {
   readonly name: string;
   /** Apply one update with learning rate `lr`; `grads` keyed by parameter name. */
-  apply(params: NamedParameter[], grads: Record<string, tf.Tensor>, lr: number): void;
+  apply(params: NamedParameter[], grads: Record<string, tf.Tensor>, lr: LearningRate): void;
   state(): OptimizerState;
   loadState(s: OptimizerState): void;
   dispose(): void;
@@ -73,14 +77,17 @@ abstract class BaseOptimizer implements Optimizer {
     old?.dispose();
   }
 
-  apply(params: NamedParameter[], grads: Record<string, tf.Tensor>, lr: number): void {
-    if (!(lr >= 0)) throw new Error(`${this.name}: learning rate must be >= 0, got ${lr}`);
+  apply(params: NamedParameter[], grads: Record<string, tf.Tensor>, lr: LearningRate): void {
+    const rates = params.map((p) => (typeof lr === "number" ? lr : lr(p)));
+    rates.forEach((r, i) => {
+      if (!(r >= 0)) throw new Error(`${this.name}: learning rate must be >= 0, got ${r} for '${params[i]!.name}'`);
+    });
     this.t += 1;
-    for (const p of params) {
+    params.forEach((p, i) => {
       const g = grads[p.name];
-      if (!g) continue; // parameter not reached by this loss
-      tf.tidy(() => this.update(p, g, lr));
-    }
+      if (!g) return; // parameter not reached by this loss
+      tf.tidy(() => this.update(p, g, rates[i]!));
+    });
   }
 
   protected abstract update(p: NamedParameter, g: tf.Tensor, lr: number): void;

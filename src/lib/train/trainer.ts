@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { tf } from "../backend/tf.js";
 import { currentBackend } from "../backend/index.js";
 import type { Labels } from "../losses/cross-entropy.js";
-import { buffersOf, parametersOf, reseedModule, resetModule, setTraining, type Module } from "../layers/module.js";
+import { buffersOf, parametersOf, reseedModule, resetModule, setTraining, type Module, type NamedParameter, type ParamGroup } from "../layers/module.js";
 import { writeFileAtomic } from "../util/fs.js";
 import { ProgressBar } from "../util/progress.js";
 import { Rng } from "../util/random.js";
@@ -59,6 +59,11 @@ export interface TrainConfig {
   objective?: (outputs: tf.Tensor, labels: Labels, ctx: ObjectiveContext) => tf.Scalar;
   optimizer: Optimizer;
   schedule: Schedule;
+  /**
+   * Learning rates of whole parameter groups on their own schedules (SNN-delays: weights cosine, delay positions
+   * one-cycle); parameters of other groups follow `schedule`. Both are stepped the same way (`scheduleBy`).
+   */
+  groupSchedules?: Partial<Record<ParamGroup, Schedule>>;
   /** Step the schedule per epoch (PyTorch default) or per iteration (fractional epochs). */
   scheduleBy?: "epoch" | "iteration";
   epochs: number;
@@ -232,7 +237,8 @@ export async function train(cfg: TrainConfig): Promise<{ history: EpochRecord[];
       if (guarded.grads) {
         let gs = guarded.grads;
         if (cfg.clipNorm) gs = clipByGlobalNorm(gs, cfg.clipNorm).grads;
-        optimizer.apply(params, gs, lr);
+        const groups = cfg.groupSchedules;
+        optimizer.apply(params, gs, groups ? (p: NamedParameter) => groups[p.group]?.(frac) ?? lr : lr);
         for (const g of Object.values(gs)) if (!Object.values(grads).includes(g)) g.dispose();
         for (const g of Object.values(guarded.grads)) if (!Object.values(grads).includes(g)) g.dispose();
       }

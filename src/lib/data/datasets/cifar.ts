@@ -18,7 +18,7 @@ import type { BatchSource, TrainBatch } from "../../train/trainer.js";
 import { writeFileAtomic } from "../../util/fs.js";
 import { Rng } from "../../util/random.js";
 import { EventFileError } from "../errors.js";
-import { classInterleavedOrder } from "../order.js";
+import { batchCount, batchIndices, classInterleavedOrder } from "../order.js";
 import { randomResizedCropBox } from "../transforms/image.js";
 
 export type CifarVariant = "cifar10" | "cifar100";
@@ -218,14 +218,12 @@ export class CifarSequenceSource implements BatchSource {
 
   /** Training (shuffled) drops the last partial batch; evaluation (fixed order) keeps every sample. */
   batchesPerEpoch(): number {
-    const n = this.order.length / this.opts.batchSize;
-    return this.opts.shuffleSeed === undefined ? Math.ceil(n) : Math.floor(n);
+    return batchCount(this.order.length, this.opts.batchSize, this.opts.shuffleSeed !== undefined);
   }
 
   batch(epoch: number, index: number): TrainBatch {
     const o = this.opts;
-    const order = o.shuffleSeed === undefined ? this.order : new Rng(o.shuffleSeed * 7919 + epoch).shuffle([...this.order]);
-    const idx = order.slice(index * o.batchSize, (index + 1) * o.batchSize);
+    const idx = batchIndices(this.order, o.batchSize, epoch, index, o.shuffleSeed);
     const flipRng = new Rng((o.shuffleSeed ?? 0) * 31 + epoch * 100_003 + index);
     const { mean, std } = CIFAR_VARIANTS[this.set.variant];
     const B = idx.length;

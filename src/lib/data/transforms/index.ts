@@ -6,3 +6,4 @@ export * from "./spikformer.js";
 export * from "./temporal.js";
 export * from "./image.js";
 export * from "./masking.js";
+export * from "./channel-events.js";
