@@ -41,11 +41,11 @@ export function authorsCurvesSpec(reads: readonly RunRead[], claims: readonly Cl
       layer: [
         { transform: [{ filter: "datum.kind === 'logged'" }], mark: { type: "line", strokeWidth: 1.2 }, encoding: {
           x: { field: "epoch", type: "quantitative", title: "epoch (as logged, 0-based)" },
-          y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
+          y: { field: "value", type: "quantitative", title: "logged value (metric: row label)", scale: { zero: false } },
           color: { field: "run", type: "nominal", title: "run" },
         } },
         { transform: [{ filter: "datum.kind === 'claim'" }], mark: { type: "point", shape: "diamond", filled: true, size: 70, color: "black" }, encoding: {
-          x: { field: "epoch", type: "quantitative" }, y: { field: "value", type: "quantitative" }, tooltip: [{ field: "claim" }, { field: "value" }],
+          x: { field: "epoch", type: "quantitative", title: "epoch (as logged, 0-based)" }, y: { field: "value", type: "quantitative", title: "logged value (metric: row label)" }, tooltip: [{ field: "claim" }, { field: "value" }],
         } },
       ],
     },
