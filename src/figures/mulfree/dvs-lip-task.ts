@@ -66,7 +66,7 @@ export interface LipSetting {
 export const LIP_SMOKE_WORDS = ["accused", "action", "allow", "allowed", "america"] as const;
 
 export function lipSetting(scale: Scale): LipSetting {
-  if (scale === "smoke") return { scale, data: "synthetic", words: LIP_SMOKE_WORDS, trainPerWord: null, T: 8, frameSize: 48, crop: 44, widthFactor: 1 / 16, epochs: 1, batchSize: 10 };
+  if (scale === "smoke") return { scale, data: "synthetic", words: LIP_SMOKE_WORDS, trainPerWord: null, T: 8, frameSize: 48, crop: 44, widthFactor: 1 / 16, epochs: 2, batchSize: 10 };
   if (scale === "small") return { scale, data: "real", words: DVS_LIP_CLASSES.filter((_, i) => i % 10 === 0), trainPerWord: 40, T: 16, frameSize: 48, crop: 44, widthFactor: 1 / 4, epochs: 4, batchSize: 16 };
   return { scale, data: "real", words: DVS_LIP_CLASSES, trainPerWord: null, T: 90, frameSize: 96, crop: 88, widthFactor: 1, epochs: 200, batchSize: 32 };
 }
