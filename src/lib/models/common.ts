@@ -55,3 +55,18 @@ export class RepeatT implements Module {
     return tf.tidy(() => tf.tile(tf.expandDims(x, 0), [this.T, ...x.shape.map(() => 1)]));
   }
 }
+
+/**
+ * A Spiking-ResNet basic block's forward: `out(main(x) + shortcut(x))`, with the identity when there is no
+ * shortcut; intermediates are freed as soon as they are used.
+ */
+export function residualForward(main: Module, shortcut: Module | null, out: Module, x: tf.Tensor): tf.Tensor {
+  const m = main.forward(x);
+  const id = shortcut ? shortcut.forward(x) : x;
+  const sum = tf.add(m, id);
+  m.dispose();
+  if (id !== x) id.dispose();
+  const y = out.forward(sum);
+  sum.dispose();
+  return y;
+}

@@ -14,7 +14,7 @@ import { Conv2d, Linear } from "../layers/linear.js";
 import type { Module, NamedBuffer, NamedParameter } from "../layers/module.js";
 import { BatchNorm } from "../layers/norm.js";
 import { GlobalAvgPool } from "../layers/pool.js";
-import { Named, type NeuronFactory } from "./common.js";
+import { Named, residualForward, type NeuronFactory } from "./common.js";
 
 class SpikingBasicBlock implements Module {
   readonly main: Named;
@@ -33,14 +33,7 @@ class SpikingBasicBlock implements Module {
     return [["main", this.main], ...(this.shortcut ? [["shortcut", this.shortcut] as [string, Module]] : []), ["sn2", this.out]];
   }
   forward(x: tf.Tensor): tf.Tensor {
-    const m = this.main.forward(x);
-    const id = this.shortcut ? this.shortcut.forward(x) : x;
-    const sum = tf.add(m, id);
-    m.dispose();
-    if (id !== x) id.dispose();
-    const y = this.out.forward(sum);
-    sum.dispose();
-    return y;
+    return residualForward(this.main, this.shortcut, this.out, x);
   }
   parameters(): NamedParameter[] {
     return this.children.flatMap(([n, c]) => (c.parameters?.() ?? []).map((p) => ({ ...p, name: `${n}.${p.name}` })));

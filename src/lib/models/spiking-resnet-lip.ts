@@ -23,7 +23,7 @@ import { BatchNorm } from "../layers/norm.js";
 import { AvgPool2d, FramesToNHWC, GlobalAvgPool } from "../layers/pool.js";
 import { LeakyIntegratorReadout } from "../layers/readout.js";
 import { tf } from "../backend/tf.js";
-import { Named, type NeuronFactory } from "./common.js";
+import { Named, residualForward, type NeuronFactory } from "./common.js";
 
 /** Spiking ResNet basic block: the neuron after the residual sum. */
 class SpikingBasicBlock extends Named {
@@ -34,14 +34,7 @@ class SpikingBasicBlock extends Named {
   private readonly main: Named;
 
   override forward(x: tf.Tensor): tf.Tensor {
-    const m = this.main.forward(x);
-    const id = this.shortcut ? this.shortcut.forward(x) : x;
-    const sum = tf.add(m, id);
-    m.dispose();
-    if (id !== x) id.dispose();
-    const y = this.out.forward(sum);
-    sum.dispose();
-    return y;
+    return residualForward(this.main, this.shortcut, this.out, x);
   }
 }
 
