@@ -2,6 +2,7 @@
  * The claims of MPE-PSN (papers.md §2.5): every numeric claim its items check, with the paper's value, source,
  * tolerance and kind. Values are never tuned to results.
  */
+import { OFFICIAL_RUNS } from "./official-runs.js";
 import { claimList, TOLERANCES, type ClaimLog, type LogSelection, type Paper } from "../../lib/repro/claims.js";
 
 export const PAPER: Paper = {
@@ -16,18 +17,8 @@ const { add, claims } = claimList(PAPER.id);
  * the run's event files). Every accuracy claim is the best test accuracy over the epochs: a model selected on
  * the test set (the official scripts have no validation split).
  */
-const MPE_RUN_LOGS: Record<string, string> = {
-  "dvsgesture/T16": "DVSGusture/T16_opt__tau_0.25_method_MPE_PSN_lr0.05_b_8_channels256_TET_sigmoid.log",
-  "ncaltech101/T10": "NCaltech101/T10_opt__tau_0.25_method_MPE_PSN_lr0.01_b_8_channels100000_sigmoid_TET_2gpu_frame.log",
-  "cifar10/resnet19-T4": "cifar/model_resnet19_T4_opt_Adam_MPE-PSN_lr0.01_b_64_device_cuda_TET.log",
-  "cifar10dvs/T4-lif": "cifar10dvs/T4_opt_SGD_tau_0.25_method_Vanilla_LIF_lr0.05_b_32_lambda_mem_0.01_TET_frame_sigmoid.log",
-  ...Object.fromEntries([4, 8, 10].flatMap((T) => [
-    [`cifar10dvs/T${T}`, `cifar10dvs/T${T}_opt_SGD_tau_0.25_method_MPE-PSN_lr0.05_b_32_lambda_mem_0.01_TET_frame_sigmoid.log`],
-    [`cifar10dvs/T${T}-mixup`, `cifar10dvs/T${T}_opt_SGD_tau_0.25_method_MPE-PSN_lr0.05_b_32_lambda_mem_0.01_TET_mixup_frame_sigmoid.log`],
-  ])),
-};
 function mpeLog(run: string, selection: LogSelection): ClaimLog {
-  const file = MPE_RUN_LOGS[run];
+  const file = OFFICIAL_RUNS.find((r) => r.id === run)?.log;
   if (!file) throw new Error(`mpe-psn claims: no authors' log registered for run '${run}'`);
   return { run, file, selection };
 }
