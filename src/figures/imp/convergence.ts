@@ -26,6 +26,7 @@ import { sigmoid } from "../../lib/surrogate.js";
 import { lineChart, panels, VEGA_LITE_SCHEMA } from "../../lib/plot/charts.js";
 import type { ItemResult, RunContext } from "../../lib/repro/item.js";
 import type { Scale } from "../../lib/repro/verdict.js";
+import { namedGrads } from "../../lib/train/named-grads.js";
 import { Adam } from "../../lib/train/optimizers.js";
 import { Rng } from "../../lib/util/random.js";
 
@@ -129,19 +130,18 @@ export function trainToy(loss: ToyLoss, init: readonly tf.Tensor[], data: ToyDat
   const curve: number[] = [], ceMean: number[] = [];
   for (let s = 0; s < steps; s++) {
     let mean: tf.Tensor | null = null;
-    const { value, grads } = tf.variableGrads(() => {
+    const { value, grads } = namedGrads(params, () => {
       const out = toyForward(vars, data.x);
       mean = tf.keep(sdtLoss(out, data.labels));
       return toyObjective(loss, out, data.labels);
-    }, vars);
+    });
     const m = (mean as tf.Tensor | null)!;
     const ce = m.dataSync()[0]!;
     ceMean.push(ce);
     curve.push(curveIsMean ? ce : value.dataSync()[0]!);
     m.dispose();
     value.dispose();
-    const named = Object.fromEntries(params.map((p) => [p.name, grads[p.variable.name]!]));
-    opt.apply(params, named, TOY_LR);
+    opt.apply(params, grads, TOY_LR);
     Object.values(grads).forEach((g) => g.dispose());
     onStep?.(s, curve[s]!);
   }

@@ -27,7 +27,7 @@ import { ImageNetSource, loadImageNet } from "../../lib/data/datasets/imagenet.j
 import { evalResizeSide } from "../../lib/data/transforms/image.js";
 import { Compose, RandomCrop, RandomHorizontalFlip, SpikformerDVSAugment, type FrameTransform } from "../../lib/data/transforms/index.js";
 import type { Module } from "../../lib/layers/module.js";
-import { LOSSES, type LossName } from "../../lib/losses/index.js";
+import { LOSSES, type LossName, type SnnLoss } from "../../lib/losses/index.js";
 import type { Labels } from "../../lib/losses/cross-entropy.js";
 import { meanOutputPredict } from "../../lib/losses/sdt.js";
 import { tetSLoss } from "../../lib/losses/tet.js";
@@ -39,7 +39,7 @@ import { LIFNode } from "../../lib/neurons/lif.js";
 import { atan, sigmoid } from "../../lib/surrogate.js";
 import { adamW, SGD } from "../../lib/train/optimizers.js";
 import { cosineLr, warmupThen } from "../../lib/train/schedules.js";
-import { evaluate, train, type BatchSource, type EpochRecord, type LossRule } from "../../lib/train/trainer.js";
+import { evaluate, train, type BatchSource, type EpochRecord } from "../../lib/train/trainer.js";
 import type { RunContext } from "../../lib/repro/item.js";
 import type { Scale } from "../../lib/repro/verdict.js";
 import { dvsClasses, dvsLoaders, type DvsDataset } from "../common/dvs-data.js";
@@ -75,7 +75,7 @@ export function describeImpSetting(s: ImpDvsSetting): string {
 }
 
 /** A loss by name; `tet-s(ε)` is TET with label smoothing ε (the ablation of Table 4). */
-export function impLoss(name: ImpLoss): LossRule {
+export function impLoss(name: ImpLoss): SnnLoss {
   const m = /^tet-s\(([\d.e-]+)\)$/.exec(name);
   if (m) {
     const eps = Number(m[1]);

@@ -34,6 +34,7 @@ import { Compose, type FrameTransform } from "../../lib/data/transforms/types.js
 import type { Module } from "../../lib/layers/module.js";
 import { crossEntropy, type Labels } from "../../lib/losses/cross-entropy.js";
 import { meanOutputPredict } from "../../lib/losses/sdt.js";
+import type { SnnLoss } from "../../lib/losses/index.js";
 import { neuronFactory } from "../../lib/models/neuron-factories.js";
 import { lipSpikingResNet18 } from "../../lib/models/spiking-resnet-lip.js";
 import type { QuantGrad } from "../../lib/neurons/quantize.js";
@@ -42,7 +43,7 @@ import type { Scale } from "../../lib/repro/verdict.js";
 import { inverseQuadratic } from "../../lib/surrogate.js";
 import { Adam } from "../../lib/train/optimizers.js";
 import { constantLr, cosineLr, sequentialLr, type Schedule } from "../../lib/train/schedules.js";
-import { evaluate, train, type EpochRecord, type LossRule } from "../../lib/train/trainer.js";
+import { evaluate, train, type EpochRecord } from "../../lib/train/trainer.js";
 import { makeDirAtomic } from "../../lib/util/fs.js";
 import { median } from "../../lib/util/timing.js";
 
@@ -135,7 +136,7 @@ export function lipSchedule(epochs: number): Schedule {
   return sequentialLr({ milestone: half, first: constantLr(3e-4), then: cosineLr({ base: 1e-4, tMax: Math.max(half, 1e-9), etaMin: 5e-6 }) });
 }
 
-export const LIP_MEAN_CE: LossRule = {
+export const LIP_MEAN_CE: SnnLoss = {
   name: "ce-mean",
   loss: (out: tf.Tensor, y: Labels) => tf.tidy(() => crossEntropy(tf.mean(out, 0) as tf.Tensor2D, y)),
   predict: meanOutputPredict,

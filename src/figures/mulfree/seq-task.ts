@@ -16,12 +16,13 @@ import { CifarSequenceSource, type CifarSet, type CifarVariant } from "../../lib
 import type { Module } from "../../lib/layers/module.js";
 import { crossEntropy, type Labels } from "../../lib/losses/cross-entropy.js";
 import { meanOutputPredict } from "../../lib/losses/sdt.js";
+import type { SnnLoss } from "../../lib/losses/index.js";
 import { neuronFactory, type NeuronFactoryOptions, type NeuronKind } from "../../lib/models/neuron-factories.js";
 import { pixelCifarNet } from "../../lib/models/pixel-cifar.js";
 import { seqCifarNet } from "../../lib/models/seq-cifar.js";
 import { adamW } from "../../lib/train/optimizers.js";
 import { cosineLr } from "../../lib/train/schedules.js";
-import { evaluate, train, type EpochRecord, type LossRule } from "../../lib/train/trainer.js";
+import { evaluate, train, type EpochRecord } from "../../lib/train/trainer.js";
 import type { RunContext } from "../../lib/repro/item.js";
 import type { Scale } from "../../lib/repro/verdict.js";
 import { cifarData } from "../common/cifar-data.js";
@@ -71,7 +72,7 @@ export function seqTaskData(s: SeqTaskSetting, ctx: Pick<RunContext, "sharedDir"
 }
 
 /** Cross-entropy with label smoothing 0.1 on the time-averaged output; prediction from the same average. */
-export const SMOOTHED_MEAN_CE: LossRule = {
+export const SMOOTHED_MEAN_CE: SnnLoss = {
   name: "ce-mean-ls0.1",
   loss: (out: tf.Tensor, y: Labels) => tf.tidy(() => crossEntropy(tf.mean(out, 0) as tf.Tensor2D, y, 0.1)),
   predict: meanOutputPredict,

@@ -25,6 +25,7 @@ import { generateSyntheticShd } from "../../lib/data/synthetic-shd.js";
 import { SHD_TABLE8_AUGMENT } from "../../lib/data/transforms/channel-events.js";
 import { dclsSigmaSchedule } from "../../lib/layers/dcls.js";
 import { summedSoftmaxLoss, summedSoftmaxPredict } from "../../lib/losses/summed-softmax.js";
+import type { SnnLoss } from "../../lib/losses/index.js";
 import type { NeuronFactory } from "../../lib/models/common.js";
 import { DelaySnn } from "../../lib/models/delay-snn.js";
 import { neuronFactory } from "../../lib/models/neuron-factories.js";
@@ -34,7 +35,7 @@ import type { Scale } from "../../lib/repro/verdict.js";
 import { atan } from "../../lib/surrogate.js";
 import { Adam } from "../../lib/train/optimizers.js";
 import { cosineLr, oneCycleLr } from "../../lib/train/schedules.js";
-import { evaluate, train, type EpochRecord, type LossRule } from "../../lib/train/trainer.js";
+import { evaluate, train, type EpochRecord } from "../../lib/train/trainer.js";
 import { makeDirAtomic } from "../../lib/util/fs.js";
 import { rawDataPath } from "../common/data-root.js";
 
@@ -107,7 +108,7 @@ export async function shdData(s: ShdSetting, ctx: Pick<RunContext, "sharedDir">,
   return { ...cache.get(root)!, root };
 }
 
-export const SUMMED_SOFTMAX: LossRule = { name: "summed-softmax-ce", loss: summedSoftmaxLoss, predict: summedSoftmaxPredict };
+export const SUMMED_SOFTMAX: SnnLoss = { name: "summed-softmax-ce", loss: summedSoftmaxLoss, predict: summedSoftmaxPredict };
 
 /** SNN-delays' hidden LIF: τ = 10.05 ms / 10 ms, no input decay, V_th 1, detached hard reset, ATan(5). */
 function snnDelaysLif(): NeuronFactory {

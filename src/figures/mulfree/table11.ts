@@ -23,6 +23,7 @@ import { autoselectStrategies, type AutoselectResult } from "../../lib/neurons/a
 import { MULFREE_STRATEGIES, type MulFreeStrategy } from "../../lib/neurons/mulfree-psn.js";
 import { neuronFactory, type NeuronKind } from "../../lib/models/neuron-factories.js";
 import { seqCifarNet } from "../../lib/models/seq-cifar.js";
+import { namedGrads } from "../../lib/train/named-grads.js";
 import { adamW } from "../../lib/train/optimizers.js";
 import { disposeModule, parametersOf, resetModule } from "../../lib/layers/module.js";
 import { crossEntropy } from "../../lib/losses/cross-entropy.js";
@@ -60,10 +61,9 @@ export function trainingStep(model: Module, x: tf.Tensor, labels: Int32Array): {
   const opt = adamW({ weightDecay: 0.01 });
   const step = () => {
     resetModule(model);
-    const { value, grads } = tf.variableGrads(() => tf.tidy(() => crossEntropy(tf.mean(model.forward(x), 0) as tf.Tensor2D, labels)), params.map((p) => p.variable));
+    const { value, grads } = namedGrads(params, () => tf.tidy(() => crossEntropy(tf.mean(model.forward(x), 0) as tf.Tensor2D, labels)));
     value.dataSync();
-    // variableGrads keys by variable name, the optimiser by parameter name.
-    opt.apply(params, Object.fromEntries(params.map((p) => [p.name, grads[p.variable.name]!])), 1e-3);
+    opt.apply(params, grads, 1e-3);
     Object.values(grads).forEach((g) => g.dispose());
     value.dispose();
   };

@@ -16,14 +16,17 @@ export * from "./summed-softmax.js";
 
 export type LossName = "sdt" | "tet" | "tet-original" | "tet-s" | "lts";
 
-/** A loss together with the prediction rule it implies. */
-export interface SnnLoss {
-  name: LossName;
+/**
+ * A loss together with the prediction rule it implies — the one loss type of the library: the trainer,
+ * `evaluate` and every figure's own losses (e.g. summed-softmax CE) use it.
+ */
+export interface SnnLoss<N extends string = string> {
+  name: N;
   loss(outputs: tf.Tensor, labels: Labels): tf.Scalar;
   predict(outputs: tf.Tensor): tf.Tensor1D;
 }
 
-export const LOSSES: Record<LossName, SnnLoss> = {
+export const LOSSES: { readonly [K in LossName]: SnnLoss<K> } = {
   sdt: { name: "sdt", loss: sdtLoss, predict: meanOutputPredict },
   tet: { name: "tet", loss: (o, y) => tetLoss(o, y), predict: meanOutputPredict },
   "tet-original": { name: "tet-original", loss: (o, y) => tetLoss(o, y, TET_ORIGINAL), predict: meanOutputPredict },
@@ -31,8 +34,8 @@ export const LOSSES: Record<LossName, SnnLoss> = {
   lts: { name: "lts", loss: (o, y) => ltsLoss(o, y), predict: lastStepPredict },
 };
 
-export function getLoss(name: string): SnnLoss {
-  const l = (LOSSES as Record<string, SnnLoss>)[name];
+export function getLoss(name: string): SnnLoss<LossName> {
+  const l = (LOSSES as Record<string, SnnLoss<LossName>>)[name];
   if (!l) throw new Error(`unknown loss '${name}'; expected one of ${Object.keys(LOSSES).join(", ")}`);
   return l;
 }
