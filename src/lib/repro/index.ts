@@ -5,3 +5,7 @@ export * from "./registry.js";
 export * from "./provenance.js";
 export * from "./runner.js";
 export * from "./notebook.js";
+export * from "./workload.js";
+export * from "./step-time.js";
+export * from "./step-time-cache.js";
+export * from "./estimate.js";

@@ -10,6 +10,7 @@
 import { join } from "node:path";
 import { ProgressBar } from "../util/progress.js";
 import type { LogLookup, Scale } from "./verdict.js";
+import type { PaperWorkload } from "./workload.js";
 
 export interface RunContext {
   scale: Scale;
@@ -74,4 +75,6 @@ export interface ReproItem {
   /** Why it is not built yet (status "not-built"). */
   reason?: string;
   load?: () => Promise<FigureRun>;
+  /** Training items: what the item trains at `paper` scale (networks, steps, runs), for wall-time estimates. */
+  workload?: () => Promise<PaperWorkload>;
 }

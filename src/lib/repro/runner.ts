@@ -135,8 +135,12 @@ export async function runItem(registry: Registry, item: ReproItem, opts: RunOpti
   return report;
 }
 
-/** The `list` table. */
-export function listItems(registry: Registry): string {
+/**
+ * The `list` table; `estimates` (item id → one line, from `estimate.ts`) adds the paper-scale estimate column,
+ * headed with the backend they are for.
+ */
+export function listItems(registry: Registry, o: { estimates?: Map<string, string>; backend?: string } = {}): string {
+  const column = `paper-scale estimate${o.backend ? ` (${o.backend})` : ""}`;
   const rows = registry.items.map((i) => ({
     id: i.id,
     status: i.status,
@@ -146,6 +150,7 @@ export function listItems(registry: Registry): string {
     dataset: i.needs.dataset ?? "—",
     GPU: i.needs.gpu ? "yes (paper scale)" : "no",
     "why not built": i.reason ?? "",
+    ...(o.estimates ? { [column]: o.estimates.get(i.id) ?? "—" } : {}),
   }));
   return markdownTable(rows);
 }
