@@ -5,6 +5,7 @@
  *   npm run bench -- --only neurons     # one benchmark
  *   npm run bench -- --full             # full grids (minutes to tens of minutes)
  *   npm run bench -- --only shd [--batches 3] [--spikes 3000]   # SHD paper-scale epoch time (opt-in; tens of minutes)
+ *   npm run bench -- --only estimates [--force]   # paper-scale wall time of every training item on this backend (opt-in)
  *
  * Results go to `reports/bench/` (git-ignored). Timings are never asserted in tests.
  */
@@ -32,6 +33,7 @@ const benches: Bench[] = [
     name: "shd", optIn: true,
     run: async () => (await import("./shd-epoch.js")).benchShdEpoch({ batches: valueOf("--batches", 3), spikes: valueOf("--spikes", 3000), arms: ["ours", "lif-delay"] }),
   },
+  { name: "estimates", optIn: true, run: async () => (await import("./estimates.js")).benchEstimates({ ...(args.includes("--force") ? { force: true } : {}) }) },
 ];
 
 const unknown = only?.filter((n) => !benches.some((b) => b.name === n)) ?? [];
