@@ -3,6 +3,7 @@
  * status "not-built" and the reason — never faked.
  */
 import type { FigureRun, ItemNeeds, ReproItem } from "../lib/repro/item.js";
+import type { PaperWorkload } from "../lib/repro/workload.js";
 import type { Scale } from "../lib/repro/verdict.js";
 
 const ALL: Scale[] = ["smoke", "small", "paper"];
@@ -37,7 +38,32 @@ const DVS_LIP_SMALL_MINUTES = 25;
  */
 const SHD_CPU_MINUTES = { smoke: 1.5, small: 125, paper: 450 * 13 };
 
-export const ITEMS: ReproItem[] = [
+/** Each paper's paper-scale workloads (`<paper>/workloads.ts`), loaded only when an estimate is asked for. */
+const WORKLOAD_MODULES: Record<string, () => Promise<{ WORKLOADS: Record<string, () => PaperWorkload> }>> = {
+  "mpe-psn": () => import("./mpe-psn/workloads.js"),
+  imp: () => import("./imp/workloads.js"),
+  mulfree: () => import("./mulfree/workloads.js"),
+};
+/** The training items that declare a paper workload (the keys of each paper's `WORKLOADS`; a test checks they agree). */
+export const WORKLOAD_ITEMS: Record<string, readonly string[]> = {
+  "mpe-psn": ["fig3a", "fig3b", "fig4", "table1", "table2", "abstract"],
+  imp: ["fig4", "table1", "table2", "table3", "table4", "table5", "table6", "table7"],
+  mulfree: ["table2", "table3", "table4", "fig7", "table5", "table10", "fig5"],
+};
+
+function withWorkload(item: ReproItem): ReproItem {
+  if (!WORKLOAD_ITEMS[item.paper]?.includes(item.item)) return item;
+  return {
+    ...item,
+    workload: async () => {
+      const declared = (await WORKLOAD_MODULES[item.paper]!()).WORKLOADS[item.item];
+      if (!declared) throw new Error(`${item.id}: src/figures/${item.paper}/workloads.ts declares no workload '${item.item}'`);
+      return declared();
+    },
+  };
+}
+
+export const ITEMS: ReproItem[] = ([
   // MPE-PSN
   ready("mpe-psn", "fig1", "Speed-up of MPE-PSN over the sequential LIF, forward (and forward+backward)", { cpuMinutes: { smoke: 0.5, small: 3, paper: 8 } }, async () => (await import("./mpe-psn/fig1.js")).run),
   ready("mpe-psn", "fig3a", "L2 distance estimated vs sequential potential, with/without L_mem, and accuracy", { cpuMinutes: { smoke: 0.5, small: 60 }, dataset: "DVS128 Gesture (smoke: synthetic)", gpu: true }, async () => (await import("./mpe-psn/fig3.js")).runFig3a),
@@ -80,4 +106,4 @@ export const ITEMS: ReproItem[] = [
   ready("mulfree", "table4", "DVS-Lip accuracy, modified Spiking ResNet-18 with the mul-free PSN", { cpuMinutes: { smoke: 0.5, small: DVS_LIP_SMALL_MINUTES }, dataset: "DVS-Lip (smoke: synthetic)", gpu: true }, async () => (await import("./mulfree/table4.js")).run),
   ready("mulfree", "fig7", "DVS-Lip collapse under the Eq. 15 quantiser gradient vs the STE", { cpuMinutes: { smoke: 1, small: 2 * DVS_LIP_SMALL_MINUTES }, dataset: "DVS-Lip (smoke: synthetic)", gpu: true }, async () => (await import("./mulfree/table4.js")).runFig7),
   ready("mulfree", "table5", "Step-by-step inference accuracy and memory on seq-CIFAR100", { cpuMinutes: { smoke: 0.5, small: 30 }, dataset: "CIFAR100 (smoke: synthetic)", gpu: true }, async () => (await import("./mulfree/table5.js")).run),
-];
+] as ReproItem[]).map(withWorkload);

@@ -46,6 +46,7 @@ import { constantLr, cosineLr, sequentialLr, type Schedule } from "../../lib/tra
 import { evaluate, train, type EpochRecord } from "../../lib/train/trainer.js";
 import { makeDirAtomic } from "../../lib/util/fs.js";
 import { median } from "../../lib/util/timing.js";
+import { DVS_LIP } from "../common/paper-splits.js";
 
 export interface LipSetting {
   scale: Scale;
@@ -168,8 +169,8 @@ export async function trainLip(s: LipSetting, ctx: Pick<RunContext, "sharedDir" 
   };
 }
 
-/** DVS-Lip's split sizes (19 871 samples: the official 14 896 train / 4 975 test). */
-export const DVS_LIP_TRAIN_SAMPLES = 14_896;
+/** DVS-Lip's training split (19 871 samples: the official 14 896 train / 4 975 test, `common/paper-splits.ts`). */
+export const DVS_LIP_TRAIN_SAMPLES = DVS_LIP.train;
 
 /**
  * Seconds per training step of a setting at `batch`, on random frames of the setting's sizes (forward +
