@@ -6,6 +6,9 @@
  *   npm run bench -- --full             # full grids (minutes to tens of minutes)
  *   npm run bench -- --only shd [--batches 3] [--spikes 3000]   # SHD paper-scale epoch time (opt-in; tens of minutes)
  *   npm run bench -- --only estimates [--force]   # paper-scale wall time of every training item on this backend (opt-in)
+ *   npm run bench -- --only train [--workers 1,2] [--rounds 3] [--nets vggmpe,...]   # training step of 4 nets, vs
+ *                                       # SpikingJelly/torch when SJ_PATH is set (opt-in; minutes)
+ *   npm run bench -- --only kernels [--rounds 5]   # conv forward vs backprop throughput per layer shape (opt-in)
  *
  * Results go to `reports/bench/` (git-ignored). Timings are never asserted in tests.
  */
@@ -34,6 +37,15 @@ const benches: Bench[] = [
     run: async () => (await import("./shd-epoch.js")).benchShdEpoch({ batches: valueOf("--batches", 3), spikes: valueOf("--spikes", 3000), arms: ["ours", "lif-delay"] }),
   },
   { name: "estimates", optIn: true, run: async () => (await import("./estimates.js")).benchEstimates({ ...(args.includes("--force") ? { force: true } : {}) }) },
+  {
+    name: "train", optIn: true,
+    run: async () => {
+      const m = await import("./train-step.js");
+      const nets = args.indexOf("--nets") >= 0 ? args[args.indexOf("--nets") + 1]!.split(",") : undefined;
+      return m.benchTrainStep({ workers: m.parseWorkers(args.indexOf("--workers") >= 0 ? args[args.indexOf("--workers") + 1] : undefined), rounds: valueOf("--rounds", 3), nets });
+    },
+  },
+  { name: "kernels", optIn: true, run: async () => (await import("./conv-kernels.js")).benchConvKernels({ rounds: valueOf("--rounds", 5) }) },
 ];
 
 const unknown = only?.filter((n) => !benches.some((b) => b.name === n)) ?? [];
