@@ -3,19 +3,19 @@
  *
  * | kernel                                 | wasm 4.22        | here                                              |
  * |----------------------------------------|------------------|---------------------------------------------------|
- * | `Conv2DBackpropFilter`                 | missing (§7.1)   | a forward Conv2D of transposed x and dy (§7.2)    |
+ * | `Conv2DBackpropFilter`                 | missing (§7.1)   | generated SIMD outer-product kernel (NHWC); else a forward Conv2D of transposed x and dy (§7.2) |
  * | `DepthwiseConv2dNativeBackpropFilter`  | missing          | a forward depthwise conv, batch moved into channels |
  * | `DepthwiseConv2dNativeBackpropInput`   | missing          | zero-upsampled dy ⊛ flipped filter (depthwise)    |
  * | `MaxPoolGrad`                          | wrong if a window is ≤ 0 (§7.3) | first-max scan + ScatterNd         |
  * | `MaxPool3DGrad`                        | same bug (checked: all-negative windows) | same program, NDHWC  |
  * | `UnsortedSegmentSum`                   | missing          | cpu-copy fallback (rare op, documented)           |
  * | `BatchMatMul`, `_FusedMatMul`          | 10–20× slow with transpose flags | explicit Transpose, then the stock kernel |
- * | `Conv2DBackpropInput` (NHWC)           | ≈ 12× slower than Conv2D | zero-upsampled dy ⊛ flipped, transposed filter (Conv2D) |
+ * | `Conv2DBackpropInput` (NHWC)           | ≈ 12× slower than Conv2D | zero-upsampled dy ⊛ flipped, transposed filter (Conv2D, zeros as its padding) |
  * | `Identity`, `Cast` to the same dtype   | copy the data    | share it (reference count), as cpu and webgl do   |
  * | `Slice`                                | copies its whole input out of the heap first | copies only the slice |
  *
  * The composed kernels call wasm's own kernels (`tf.getKernel(name, 'wasm').kernelFunc`), never the
- * cpu backend; equations and the reason each composition is right are in `kernels/*.ts`.
+ * cpu backend (the filter gradient's SIMD kernel is generated wasm on the backend's own heap); equations and the reason each composition is right are in `kernels/*.ts`.
  * wasm's `AvgPoolGrad` and `AvgPool3DGrad` were checked against the cpu backend (odd sizes,
  * strides 1/2, 'same'/'valid'; see the tests) and are right, so they are left alone.
  *
