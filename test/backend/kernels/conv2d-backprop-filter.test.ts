@@ -23,7 +23,8 @@ const CASES: Case[] = [
   { B: 2, H: 4, W: 4, ci: 16, co: 16, kh: 3, kw: 3, s: [2, 2], pad: "valid" },
   { B: 2, H: 11, W: 6, ci: 1, co: 7, kh: 3, kw: 3, s: [1, 1], pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
   { B: 1, H: 3, W: 10, ci: 6, co: 1, kh: 3, kw: 5, s: [1, 2], pad: "same" },
-  { B: 3, H: 12, W: 1, ci: 8, co: 9, kh: 3, kw: 1, s: [1, 1], pad: "same" }, // the seq-CIFAR column conv
+  { B: 3, H: 12, W: 1, ci: 8, co: 9, kh: 3, kw: 1, s: [1, 1], pad: "same" }, // the seq-CIFAR column conv (run as a row)
+  { B: 2, H: 9, W: 1, ci: 5, co: 4, kh: 5, kw: 1, s: [2, 1], pad: [[0, 0], [1, 3], [0, 0], [0, 0]] }, // column, strided, uneven pad
   { B: 1, H: 2, W: 3, ci: 4, co: 8, kh: 5, kw: 5, s: [1, 1], pad: "same" }, // kernel larger than the input
   { B: 2, H: 9, W: 9, ci: 3, co: 4, kh: 1, kw: 1, s: [2, 2], pad: "same" }, // 1×1 stride 2 (downsampling)
   { B: 2, H: 40, W: 16, ci: 64, co: 64, kh: 3, kw: 3, s: [1, 1], pad: "same" }, // several row blocks per call

@@ -62,8 +62,14 @@ export function conv2dBackpropFilterComposed(backendName: string, opts: Backprop
     const { outHeight: Ho, outWidth: Wo, inChannels: Ci, outChannels: Co, inHeight: H, inWidth: W } = info;
     const { top, left } = info.padInfo;
     if (useSimd && nhwc && backendName === "wasm" && x.dtype === "float32" && dy.dtype === "float32") {
-      const g: BackpropFilterGeometry = { H, W, Ci, Ho, Wo, Co, KH, KW, sh, sw, top, left };
-      const out = simdBackpropFilter(backend, x, dy, g, info.batchSize);
+      // A column conv (W = Wo = KW = 1, e.g. seq-CIFAR's [3,1] kernels) has one pixel per dy row; the same
+      // memory read as a row (H ↔ W: [B,H,1,C] and [B,1,H,C] are one layout, as are dW [KH,1,·,·] and [1,KH,·,·])
+      // gives the kernel long rows instead of a per-row overhead for every pixel.
+      const column = W === 1 && Wo === 1 && KW === 1;
+      const g: BackpropFilterGeometry = column
+        ? { H: W, W: H, Ci, Ho: Wo, Wo: Ho, Co, KH: KW, KW: KH, sh: sw, sw: sh, top: left, left: top }
+        : { H, W, Ci, Ho, Wo, Co, KH, KW, sh, sw, top, left };
+      const out = simdBackpropFilter(backend, x, dy, g, info.batchSize, [KH, KW, Ci, Co]);
       if (out) return out;
     }
     return compose(backend, backendName, (c) => {
@@ -83,12 +89,13 @@ export function conv2dBackpropFilterComposed(backendName: string, opts: Backprop
 }
 
 /** The generated SIMD kernel (conv2d-backprop-filter-simd.ts) on the wasm heap; null where it cannot run. */
-function simdBackpropFilter(backend: unknown, x: TensorInfo, dy: TensorInfo, g: BackpropFilterGeometry, B: number): TensorInfo | null {
+function simdBackpropFilter(backend: unknown, x: TensorInfo, dy: TensorInfo, g: BackpropFilterGeometry, B: number,
+  filterShape: number[]): TensorInfo | null {
   const memory = wasmHeapMemory(backend);
   const k = memory ? backpropFilterSimd(memory, g) : null;
   if (!k) return null;
   const heap = backend as WasmHeap;
-  const dw = heap.makeOutput([g.KH, g.KW, g.Ci, g.Co], "float32");
+  const dw = heap.makeOutput(filterShape, "float32");
   heap.typedArrayFromHeap(dw).fill(0); // the kernel adds into dW block by block
   const off = (t: TensorInfo) => heap.getMemoryOffset(t.dataId);
   const rows = B * g.Ho, step = rowsPerBlock(g);
