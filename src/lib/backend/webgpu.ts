@@ -9,8 +9,9 @@
  * 2. an adapter is requested (`high-performance`, as the backend does) and described: name, vendor,
  *    and whether it is a fallback (software) adapter such as Mesa's lavapipe (llvmpipe) or SwiftShader;
  * 3. only then the backend package is loaded (`require`, so it registers on the same TF.js instance),
- *    `WEBGPU_CPU_FORWARD` is switched off (otherwise small ops silently run on the CPU) and
- *    `tf.setBackend('webgpu')` creates the device.
+ *    `WEBGPU_CPU_FORWARD` is switched off (otherwise small ops silently run on the CPU), the kernels
+ *    webgpu 4.22 gets wrong are wrapped (`webgpu-kernels.ts`) and `tf.setBackend('webgpu')` creates
+ *    the device.
  *
  * In auto mode a fallback adapter is refused before step 3 (on lavapipe a conv-SNN step is ~3× slower
  * than wasm); `SPIKELAB_BACKEND=webgpu` or `useBackend('webgpu')` use it anyway.
@@ -20,6 +21,7 @@
  */
 import { createRequire } from "node:module";
 import { tf } from "./tf.js";
+import { registerWebGpuKernels } from "./webgpu-kernels.js";
 
 const require = createRequire(import.meta.url);
 
@@ -141,6 +143,7 @@ export async function startWebGpu(allowFallback: boolean): Promise<WebGpuStart> 
     return { ok: false, adapter, why: "@tensorflow/tfjs-backend-webgpu loaded but registered no 'webgpu' backend (navigator.gpu missing at its import?)" };
   }
   tf.env().set("WEBGPU_CPU_FORWARD", false);
+  registerWebGpuKernels();
   try {
     if (!(await tf.setBackend("webgpu"))) return { ok: false, adapter, why: "initialising 'webgpu' failed" };
   } catch (e) {
