@@ -5,14 +5,15 @@
  * |--------|-------------|------|
  * | `Cast` bool/int32 → float32 | shares the i32 buffer under a float32 tensor ("no encoding loss"); programs that read it without converting break, e.g. the rank-5 `Transpose` inside `Mean` (`setOutputAtIndex … expected 'f32', got 'i32'`: spikes Θ(·) cast to float, averaged over H, W by a global average pool) | a float32 copy, f32(A[i]), exact for 0/1 and for \|ints\| ≤ 2²⁴ as any int → float read |
  * | `AddN` with more inputs than storage-buffer bindings (device limit − 1, 7 by default) | pipeline creation fails ("number of storage buffers (19) … exceeds … (8)"), the sum reads 0 | the stock kernel over chunks, left to right: ((x₀ + … + x₆) + x₇ + … + x₁₂) + … — the packed program's own order |
- * | `MaxPoolGrad`, `MaxPool3DGrad` | where a window's maximum is tied (spike maps are 0/1: most windows), routes the gradient to another of the tied positions than cpu's first maximum in row-major order — a different gradient | the composed kernel of the wasm rung (`kernels/max-pool-grad.ts`: first maximum, strict `>` scan from −∞, ScatterNd), on webgpu's own kernels |
+ * | `MaxPoolGrad` | where a window's maximum is tied (spike maps are 0/1: most windows), routes the gradient to another of the tied positions than cpu's first maximum in row-major order — a different gradient | the composed kernel of the wasm rung (`kernels/max-pool-grad.ts`: first maximum, strict `>` scan from −∞, ScatterNd), on webgpu's own kernels |
+ * | `MaxPool3DGrad` | same tie routing | kept: the composed kernel needs a rank-5 `Select`, which webgpu 4.22 lacks; no network of the papers max-pools in 3-D |
  * | `PadV2` of rank 5 (slice gradients of `[T, B, H, W, C]`, Conv3d inputs) | shader does not compile ("cannot index type 'vec5'") | axes without padding merged into their left neighbour (a reshape, no copy), padded at rank ≤ 4, reshaped back; more than 3 padded axes are padded in two passes |
  *
  * {@link registerWebGpuKernels} is idempotent; the webgpu rung calls it after the backend package
  * loaded (its import registers the stock kernels) and before `tf.setBackend('webgpu')`.
  */
 import { tf } from "./tf.js";
-import { maxPool3DGradComposed, maxPoolGradComposed } from "./kernels/max-pool-grad.js";
+import { maxPoolGradComposed } from "./kernels/max-pool-grad.js";
 import type { TensorInfo } from "./webgpu-program.js";
 
 const BACKEND = "webgpu";
@@ -130,7 +131,7 @@ function wrap(name: string, make: (stock: KernelImpl) => KernelImpl): void {
 /** The kernel names this module wraps on webgpu. */
 export const WEBGPU_KERNELS_WRAPPED: readonly string[] = ["Cast", "AddN", "PadV2"];
 /** The kernel names this module replaces on webgpu. */
-export const WEBGPU_KERNELS_REPLACED: readonly string[] = ["MaxPoolGrad", "MaxPool3DGrad"];
+export const WEBGPU_KERNELS_REPLACED: readonly string[] = ["MaxPoolGrad"];
 
 /** Wrap the faulty webgpu kernels (idempotent). */
 export function registerWebGpuKernels(): void {
@@ -139,5 +140,4 @@ export function registerWebGpuKernels(): void {
   const reshape = stockKernel("Reshape");
   wrap("PadV2", (stock) => rankReducedPad(stock, reshape));
   wrap("MaxPoolGrad", () => maxPoolGradComposed(BACKEND) as unknown as KernelImpl);
-  wrap("MaxPool3DGrad", () => maxPool3DGradComposed(BACKEND) as unknown as KernelImpl);
 }
