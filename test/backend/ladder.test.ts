@@ -19,7 +19,7 @@ describe("backend ladder", () => {
     expect(tf.getBackend()).toBe("cpu");
     await useBackend(before.rung, { log: false });
     expect(tf.getBackend()).toBe(before.tfBackend);
-    await expect(useBackend("tpu" as never)).rejects.toThrow(/expected one of node-gpu, node, wasm, cpu/);
+    await expect(useBackend("tpu" as never)).rejects.toThrow(/expected one of node-gpu, node, webgpu, wasm, cpu/);
   });
 
   it("names the missing package when an optional native rung is forced", async () => {

@@ -88,7 +88,7 @@ describe("DCLS 1-D (learnable delays)", () => {
     });
   });
 
-  it("module: shapes, parameter groups, init ranges, clamping and delays", () => {
+  it("module: shapes, parameter groups, init ranges, clamping and delays", async () => {
     const m = new Dcls1d(4, 3, { kernelSize: 25, seed: 5 });
     expect(m.sigma).toBeCloseTo(12.27, 10);
     const y = m.forward(tf.zeros([30, 2, 4]));
@@ -100,7 +100,7 @@ describe("DCLS 1-D (learnable delays)", () => {
     expect(Math.max(...p)).toBeLessThanOrEqual(12);
     m.positions.assign(tf.fill([4, 3], 40));
     m.clampPositions();
-    expect(Array.from(m.delays())).toEqual(new Array(12).fill(0));
+    expect(Array.from(await m.delays())).toEqual(new Array(12).fill(0));
     expect(() => new Dcls1d(4, 3, { kernelSize: 24 })).toThrow(/odd integer/);
     expect(() => m.forward(tf.zeros([30, 2, 5]))).toThrow(/5 channels, the kernel expects 4/);
   });

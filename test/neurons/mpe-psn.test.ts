@@ -6,7 +6,7 @@ import { collectMemLosses, MPEPSN, mpeEstimate, mpePsnForward, sequentialLifDist
 const arr = (t: tf.Tensor) => Array.from(t.dataSync());
 
 describe("MPE-PSN", () => {
-  it("reproduces the papers.md §5c worked vector (variant A, forced draws b = [0, 1, 0])", () => {
+  it("reproduces the papers.md §5c worked vector (variant A, forced draws b = [0, 1, 0])", async () => {
     const x = tf.tensor2d([[0.8], [0.6], [1.5]]);
     const e = mpeEstimate(x, tf.tensor2d([[0], [1], [0]]));
     expect(arr(e).map((v) => Math.fround(v))).toEqual([0.8, 0, 1.5].map(Math.fround));
@@ -16,7 +16,7 @@ describe("MPE-PSN", () => {
     arr(r.vSeq).forEach((v, i) => expect(v).toBeCloseTo([0.8, 0.8, 0][i]!, 6));
     expect(r.memLoss.dataSync()[0]).toBeCloseTo(0.32111, 5);
     // The sequential LIF on the same X has u = [0.8, 0.8, 0]: distance 0 here.
-    expect(sequentialLifDistance(x, r.vSeq, 1)).toBeCloseTo(0, 6);
+    expect(await sequentialLifDistance(x, r.vSeq, 1)).toBeCloseTo(0, 6);
   });
   it("variant B uses the same step's estimate and compares û_t with U_{t−1}", () => {
     const x = tf.tensor2d([[0.8], [0.6], [1.5]]);
@@ -51,12 +51,14 @@ describe("MPE-PSN", () => {
     expect(m.parameters().map((p) => p.group)).toEqual(["threshold", "kappa"]);
     expect(new MPEPSN({ T: 4, freezeKappa: true }).parameters().map((p) => p.name)).toEqual(["vThreshold"]);
   });
-  it("eval expectation mode is deterministic; trackDistance measures the gap to the sequential LIF", () => {
+  it("eval expectation mode is deterministic; trackDistance measures the gap to the sequential LIF", async () => {
     const m = new MPEPSN({ T: 5, evalMode: "expectation", trackDistance: true });
     m.train(false);
     const x = tf.randomNormal([5, 4], 0.8, 1, "float32", 3);
     expect(arr(m.forward(x))).toEqual(arr(m.forward(x)));
-    expect(m.lastDistance!).toBeGreaterThan(0);
+    expect((await m.lastDistance!.data())[0]).toBeGreaterThan(0);
+    m.dispose();
+    expect(m.lastDistance).toBeNull();
   });
   it("plugs into the MPE total loss through collectMemLosses", () => {
     const m = new MPEPSN({ T: 2, seed: 0 });

@@ -7,11 +7,11 @@ import { atan } from "../../src/lib/surrogate.js";
 const arr = (t: tf.Tensor) => Array.from(t.dataSync());
 
 describe("ParametricLIF", () => {
-  it("w₀ = −ln(τ₀ − 1) so that sigmoid(w₀) = 1/τ₀", () => {
+  it("w₀ = −ln(τ₀ − 1) so that sigmoid(w₀) = 1/τ₀", async () => {
     expect(plifInitW(2)).toBe(-0);
     expect(1 / (1 + Math.exp(-plifInitW(3)))).toBeCloseTo(1 / 3, 12);
     const node = new ParametricLIFNode({ initTau: 4 });
-    expect(node.tau()).toBeCloseTo(4, 5);
+    expect(await node.tau()).toBeCloseTo(4, 5);
     expect(() => new ParametricLIFNode({ initTau: 1 })).toThrow(/initTau must be a finite number > 1, got 1/);
   });
 

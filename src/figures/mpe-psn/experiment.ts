@@ -11,7 +11,7 @@
  * - paper: the paper's networks, T, optimiser, schedule, batch and 230 epochs (a GPU backend's job).
  * The λ_mem cut-off (epoch 150 of 230) is scaled to the same fraction of the epochs at reduced scales.
  */
-import type { tf } from "../../lib/backend/tf.js";
+import { tf } from "../../lib/backend/tf.js";
 import type { FrameLoader } from "../../lib/data/loader.js";
 import { dvsClasses, dvsLoaders, type DvsDataset } from "../common/dvs-data.js";
 import { Compose, RandomCrop, RandomHorizontalFlip } from "../../lib/data/transforms/index.js";
@@ -118,9 +118,12 @@ export async function trainMpe(s: MpeSetting, neuron: MpeNeuron, ctx: Pick<RunCo
   const model = buildMpeNet(s, neuron, ctx.seed, { trackDistance: o.trackDistance ?? false });
   const layers = mpeLayers(model);
   const lambdaMem = o.lambdaMem ?? s.lambdaMem;
-  const distance: number[] = [];
   const summedLoss: number[] = [];
-  let epochDist = 0, epochLoss = 0;
+  let epochLoss = 0;
+  // Each step's per-layer distances stay on the device (kept copies; the layer disposes its own at the
+  // next forward); every epoch's are read asynchronously once it ends and summed in step order.
+  let stepDistances: tf.Tensor[] = [];
+  const epochDistances: Promise<number>[] = [];
   const { history } = await train({
     model, loss: LOSSES["tet-original"], optimizer: new SGD({ momentum: 0.9, weightDecay: 5e-4 }), schedule: cosineLr({ base: s.lr, tMax: s.epochs }),
     objective: (out: tf.Tensor, y: Labels, c) => neuron === "mpe-psn"
@@ -131,13 +134,30 @@ export async function trainMpe(s: MpeSetting, neuron: MpeNeuron, ctx: Pick<RunCo
     ...(o.mixup ? { mix: { mixupAlpha: 0.5, prob: 0.5, offFromEpoch: 140 } } : {}),
     onStep: (_step, loss) => {
       epochLoss += loss;
-      for (const l of layers) epochDist += l.lastDistance ?? 0;
+      for (const l of layers) if (l.lastDistance) stepDistances.push(tf.keep(tf.clone(l.lastDistance)));
     },
-    onEpoch: () => { distance.push(epochDist); summedLoss.push(epochLoss); epochDist = 0; epochLoss = 0; },
+    onEpoch: () => {
+      epochDistances.push(sumScalars(stepDistances));
+      stepDistances = [];
+      summedLoss.push(epochLoss);
+      epochLoss = 0;
+    },
   });
+  const distance = await Promise.all(epochDistances);
   const accs = history.map((h) => 100 * (h.testAcc ?? NaN));
   const finalTest = await evaluate(model, LOSSES["tet-original"], data.test);
   return { setting: s, neuron, lambdaMem, history, distance, summedLoss, bestTestAcc: Math.max(...accs), finalTestAcc: 100 * finalTest.acc, model, test: data.test };
+}
+
+/** Σ of scalar tensors read back in order (float64, as a running JS sum), disposing them. */
+async function sumScalars(ts: tf.Tensor[]): Promise<number> {
+  let s = 0;
+  try {
+    for (const t of ts) s += (await t.data())[0]!;
+  } finally {
+    tf.dispose(ts);
+  }
+  return s;
 }
 
 /** Min-max normalisation to [0, 1] (decision §5d-3 for Fig. 3a); a constant curve maps to 0. */

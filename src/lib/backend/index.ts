@@ -7,22 +7,28 @@
  * |------------|----------------------------------|--------------------|------------------------------------------|
  * | `node-gpu` | `@tensorflow/tfjs-node-gpu`      | `tensorflow`       | optional: CUDA machines only             |
  * | `node`     | `@tensorflow/tfjs-node`          | `tensorflow`       | optional: needs libtensorflow downloaded |
+ * | `webgpu`   | `@tensorflow/tfjs-backend-webgpu` + `webgpu` (Dawn) | `webgpu` | optional: a real GPU adapter (auto mode skips a software one) |
  * | `wasm`     | `@tensorflow/tfjs-backend-wasm`  | `wasm`             | the embedded default (XNNPACK, SIMD)     |
  * | `cpu`      | built into `@tensorflow/tfjs`    | `cpu`              | pure JS reference, ~30x slower than wasm |
  *
  * `SPIKELAB_BACKEND=<rung>` or {@link useBackend} overrides the choice. One line says which backend
  * runs and why the rungs above it were skipped. The wasm rung also registers the kernels TF.js
- * 4.22 lacks or gets wrong on wasm (see `wasm-kernels.ts`), so conv nets train there.
+ * 4.22 lacks or gets wrong on wasm (see `wasm-kernels.ts`), so conv nets train there. The webgpu
+ * rung's start-up (Dawn globals before the backend loads, adapter detection) is in `webgpu.ts`, the
+ * node-gpu rung's diagnostics (which CUDA library is missing) in `cuda.ts`.
  */
 import { createRequire } from "node:module";
 import { tf } from "./tf.js";
+import { hasCudaDevice, nativeLoadFailure, NO_CUDA_DEVICE } from "./cuda.js";
 import { registerWasmKernels } from "./wasm-kernels.js";
+import { describeAdapter, startWebGpu } from "./webgpu.js";
 
 export { tf };
 export { wasmHeapMemory } from "./wasm-heap.js";
+export { webgpuAdapter, type WebGpuAdapter } from "./webgpu.js";
 
 /** The rungs of the ladder, best first. */
-export const BACKEND_LADDER = ["node-gpu", "node", "wasm", "cpu"] as const;
+export const BACKEND_LADDER = ["node-gpu", "node", "webgpu", "wasm", "cpu"] as const;
 export type BackendRung = (typeof BACKEND_LADDER)[number];
 
 export interface SkippedRung {
@@ -33,8 +39,10 @@ export interface SkippedRung {
 export interface BackendChoice {
   /** The rung that runs. */
   rung: BackendRung;
-  /** The TF.js backend name (`tensorflow`, `wasm` or `cpu`). */
+  /** The TF.js backend name (`tensorflow`, `webgpu`, `wasm` or `cpu`). */
   tfBackend: string;
+  /** What runs it, where the rung says (webgpu: the adapter and whether it is a software one). */
+  detail?: string;
   /** Why this rung was chosen (`auto`, `SPIKELAB_BACKEND`, `useBackend()`). */
   reason: string;
   /** Rungs above the chosen one and why each was not used. */
@@ -44,6 +52,7 @@ export interface BackendChoice {
 const PACKAGE_OF: Record<BackendRung, string | null> = {
   "node-gpu": "@tensorflow/tfjs-node-gpu",
   node: "@tensorflow/tfjs-node",
+  webgpu: null, // two packages, checked by webgpu.ts
   wasm: "@tensorflow/tfjs-backend-wasm",
   cpu: null,
 };
@@ -51,6 +60,7 @@ const PACKAGE_OF: Record<BackendRung, string | null> = {
 const TF_NAME_OF: Record<BackendRung, string> = {
   "node-gpu": "tensorflow",
   node: "tensorflow",
+  webgpu: "webgpu",
   wasm: "wasm",
   cpu: "cpu",
 };
@@ -77,18 +87,27 @@ function isInstalled(pkg: string): boolean {
   }
 }
 
+interface RungUp {
+  detail?: string;
+}
+
 /**
- * Try to bring one rung up. Returns null on success, or the reason it cannot run.
+ * Try to bring one rung up. Returns the rung's detail on success, or the reason it cannot run.
  * Optional native packages are loaded with `require`, so TF.js sees the same module instance.
+ * `forced`: the rung was asked for by name (webgpu then accepts a software adapter).
  */
-async function tryRung(rung: BackendRung): Promise<string | null> {
+async function tryRung(rung: BackendRung, forced: boolean): Promise<RungUp | string> {
+  if (rung === "webgpu") {
+    const r = await startWebGpu(forced);
+    return r.ok ? { detail: describeAdapter(r.adapter) } : r.why;
+  }
   const pkg = PACKAGE_OF[rung];
   if (pkg !== null) {
     if (!isInstalled(pkg)) return `${pkg} is not installed`;
     try {
       createRequire(import.meta.url)(pkg);
     } catch (e) {
-      return `${pkg} failed to load: ${errorMessage(e)}`;
+      return nativeLoadFailure(pkg, e);
     }
   }
   const tfName = TF_NAME_OF[rung];
@@ -105,9 +124,9 @@ async function tryRung(rung: BackendRung): Promise<string | null> {
   }
   if (!ok) return `initialising '${tfName}' failed`;
   await tf.ready();
-  if (rung === "node-gpu" && !(await hasCudaDevice())) return "no CUDA device visible to libtensorflow";
+  if (rung === "node-gpu" && !hasCudaDevice()) return NO_CUDA_DEVICE;
   silenceCpuBanner();
-  return null;
+  return {};
 }
 
 /**
@@ -119,21 +138,10 @@ function silenceCpuBanner(): void {
   if (cpu && "firstUse" in cpu) cpu.firstUse = false;
 }
 
-async function hasCudaDevice(): Promise<boolean> {
-  try {
-    const gpu = createRequire(import.meta.url)("@tensorflow/tfjs-node-gpu") as {
-      node?: { getNumGPUs?: () => number };
-    };
-    return (gpu.node?.getNumGPUs?.() ?? 1) > 0;
-  } catch {
-    return false;
-  }
-}
-
 /** The one line printed at start-up. */
 export function describeBackend(choice: BackendChoice): string {
   const skipped = choice.skipped.map((s) => `${s.rung}: ${s.why}`).join("; ");
-  return `[spikelab] backend ${choice.rung} (tf '${choice.tfBackend}', ${choice.reason})` +
+  return `[spikelab] backend ${choice.rung} (tf '${choice.tfBackend}', ${choice.reason}${choice.detail ? `; ${choice.detail}` : ""})` +
     (skipped ? ` — skipped ${skipped}` : "");
 }
 
@@ -146,16 +154,16 @@ async function choose(forced: BackendRung | null, reason: string, opts: InitOpti
   const skipped: SkippedRung[] = [];
   const rungs = forced ? [forced] : [...BACKEND_LADDER];
   for (const rung of rungs) {
-    const why = await tryRung(rung);
-    if (why === null) {
-      const choice: BackendChoice = { rung, tfBackend: TF_NAME_OF[rung], reason, skipped };
+    const up = await tryRung(rung, forced !== null);
+    if (typeof up !== "string") {
+      const choice: BackendChoice = { rung, tfBackend: TF_NAME_OF[rung], reason, skipped, ...(up.detail ? { detail: up.detail } : {}) };
       current = choice;
       const log = opts.log ?? process.env.SPIKELAB_QUIET !== "1";
       if (log) console.log(describeBackend(choice));
       return choice;
     }
-    if (forced) throw new Error(`backend '${rung}' was requested (${reason}) but cannot run: ${why}`);
-    skipped.push({ rung, why });
+    if (forced) throw new Error(`backend '${rung}' was requested (${reason}) but cannot run: ${up}`);
+    skipped.push({ rung, why: up });
   }
   throw new Error(`no TF.js backend could start: ${skipped.map((s) => `${s.rung}: ${s.why}`).join("; ")}`);
 }

@@ -130,11 +130,13 @@ export class Dcls1d implements Module {
   }
 
   /** Delays in steps, ⌊D/2⌋ − P (for plots and reports). */
-  delays(): Float32Array {
+  async delays(): Promise<Float32Array> {
     const d = tf.tidy(() => tf.sub(Math.floor(this.kernelSize / 2), this.positions));
-    const v = d.dataSync() as Float32Array;
-    d.dispose();
-    return v;
+    try {
+      return (await d.data()) as Float32Array;
+    } finally {
+      d.dispose();
+    }
   }
 
   parameters(): NamedParameter[] {

@@ -8,6 +8,7 @@
  * TEBN (temporal effective BN, used by the IMP 48×48 VGG): the same BN shared over T·B, whose output
  * at step t is multiplied by a learnable scalar te_t (init 1, no weight decay).
  */
+import { detach } from "../backend/detach.js";
 import { tf } from "../backend/tf.js";
 import type { Module, NamedBuffer, NamedParameter } from "./module.js";
 
@@ -45,9 +46,10 @@ export class BatchNorm implements Module {
       const mu = tf.div(tf.matMul(ones, x2), n);
       return [mu, tf.div(tf.matMul(ones, tf.square(tf.sub(x2, mu))), n)]; // biased σ², [1, C]
     });
-    // Running estimates use the unbiased variance (PyTorch); outside the gradient tape.
+    // Running estimates use the unbiased variance (PyTorch); off the gradient tape (`detach`: the
+    // statistics stay on the device, no read-back — a synchronous read throws on webgpu in Node).
     tf.tidy(() => {
-      const m = tf.tensor(mean!.dataSync(), [C]), v = tf.tensor(variance!.dataSync(), [C]);
+      const m = tf.reshape(detach(mean!), [C]), v = tf.reshape(detach(variance!), [C]);
       this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - this.momentum), tf.mul(m, this.momentum)));
       this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - this.momentum), tf.mul(v, this.momentum * (n / Math.max(1, n - 1)))));
     });

@@ -17,6 +17,7 @@
  * `trackDistance` it also measures Σ_t ‖u_t − U_t‖₂ to the sequential vanilla LIF potential u
  * (`LIFSpike`, τ = 0.25, θ, hard reset) used by Fig. 3a.
  */
+import { detach } from "../backend/detach.js";
 import { tf } from "../backend/tf.js";
 import type { Module, NamedParameter } from "../layers/module.js";
 import { triangle, type Surrogate } from "../surrogate.js";
@@ -48,15 +49,12 @@ export function mpeEstimate(x: tf.Tensor, draws: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Bernoulli(sigmoid(X)) draws from an explicit seed. The probabilities are computed from a copy of
- * X's values, outside the gradient tape: the draw carries no gradient, and TF.js has no gradient for
- * the comparison it needs.
+ * Bernoulli(sigmoid(X)) draws from an explicit seed. The probabilities are computed from X detached
+ * from the gradient tape (`detach`: same values, no copy, no read-back): the draw carries no
+ * gradient, and TF.js has no gradient for the comparison it needs.
  */
 export function mpeDraws(x: tf.Tensor, seed: number): tf.Tensor {
-  const detached = tf.tensor(x.dataSync(), x.shape, "float32");
-  const draws = tf.tidy(() => tf.cast(tf.less(tf.randomUniform(x.shape, 0, 1, "float32", seed), tf.sigmoid(detached)), "float32"));
-  detached.dispose();
-  return draws;
+  return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(x.shape, 0, 1, "float32", seed), tf.sigmoid(detach(tf.cast(x, "float32")))), "float32"));
 }
 
 /**
@@ -95,14 +93,24 @@ export function mpePsnForward(xSeq: tf.Tensor, estimate: tf.Tensor, vThreshold: 
   });
 }
 
-/** Σ_t ‖u_t − U_t‖₂ between the sequential vanilla-LIF potential and the parallel one (Fig. 3a). */
-export function sequentialLifDistance(xSeq: tf.Tensor, u: tf.Tensor, vThreshold: number, tau = 0.25): number {
+/** Σ_t ‖u_t − U_t‖₂ between the sequential vanilla-LIF potential and the parallel one (Fig. 3a), as a scalar tensor. */
+export function sequentialLifDistanceTensor(xSeq: tf.Tensor, u: tf.Tensor, vThreshold: number, tau = 0.25): tf.Scalar {
   return tf.tidy(() => {
     const seq = legacyLifMultiStep(xSeq, 0, { decay: tau, vThreshold }).vSeq;
     const T = xSeq.shape[0]!;
     const d = tf.reshape(tf.sub(seq, u), [T, -1]);
-    return tf.sum(tf.sqrt(tf.sum(tf.square(d), 1)));
-  }).dataSync()[0]!;
+    return tf.sum(tf.sqrt(tf.sum(tf.square(d), 1))) as tf.Scalar;
+  });
+}
+
+/** {@link sequentialLifDistanceTensor} read back as a number (awaits the device). */
+export async function sequentialLifDistance(xSeq: tf.Tensor, u: tf.Tensor, vThreshold: number, tau = 0.25): Promise<number> {
+  const d = sequentialLifDistanceTensor(xSeq, u, vThreshold, tau);
+  try {
+    return (await d.data())[0]!;
+  } finally {
+    d.dispose();
+  }
 }
 
 /** Module options of {@link MPEPSN} besides its {@link MPEPSNParams}. */
@@ -129,8 +137,11 @@ export class MPEPSN implements Module {
   trackDistance: boolean;
   /** L_mem of the last forward pass (valid inside the scope that ran it). */
   lastMemLoss: tf.Scalar | null = null;
-  /** Σ_t ‖u_t − U_t‖₂ of the last forward pass, when `trackDistance`. */
-  lastDistance: number | null = null;
+  /**
+   * Σ_t ‖u_t − U_t‖₂ of the last forward pass, when `trackDistance`: a kept scalar tensor (the
+   * forward never reads back); disposed by the next forward and by `dispose`.
+   */
+  lastDistance: tf.Scalar | null = null;
   /** Force the Bernoulli draws of the next forward (tests, worked examples). */
   forcedDraws: tf.Tensor | null = null;
   private training = true;
@@ -171,7 +182,8 @@ export class MPEPSN implements Module {
     this.forcedDraws = null;
     this.lastMemLoss = r.memLoss;
     // The reference `calMemDist` runs the vanilla LIFSpike with its fixed θ = 1 (papers.md §2.1).
-    this.lastDistance = this.trackDistance ? sequentialLifDistance(xSeq, r.u, 1, this.params.tau) : null;
+    this.lastDistance?.dispose();
+    this.lastDistance = this.trackDistance ? tf.keep(sequentialLifDistanceTensor(xSeq, r.u, 1, this.params.tau)) : null;
     r.u.dispose();
     return r.spikes;
   }
@@ -195,6 +207,8 @@ export class MPEPSN implements Module {
   /** Release the variables (forced draws belong to the caller). */
   dispose(): void {
     this.forcedDraws = null;
+    this.lastDistance?.dispose();
+    this.lastDistance = null;
     this.vThreshold.dispose();
     this.kappa.dispose();
   }

@@ -383,12 +383,14 @@ export class MulFreePSN implements Module {
     return tf.tidy(() => quantizePow2(this.weight));
   }
 
-  /** Signs and exponents of W_q, row-major `[C, k]`, for {@link shiftForwardInt} / {@link shiftForwardFloat}. */
-  shiftCodes(): Pow2Codes {
+  /** Signs and exponents of W_q, row-major `[C, k]`, for {@link shiftForwardInt} / {@link shiftForwardFloat} (read back asynchronously). */
+  async shiftCodes(): Promise<Pow2Codes> {
     const q = this.quantizedWeight();
-    const data = q.dataSync();
-    q.dispose();
-    return pow2Exponents(data);
+    try {
+      return pow2Exponents(await q.data());
+    } finally {
+      q.dispose();
+    }
   }
 
   parameters(): NamedParameter[] {

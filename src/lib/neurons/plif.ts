@@ -104,12 +104,14 @@ export class ParametricLIFNode extends SeqNodeBase {
     this.fused = false;
   }
 
-  /** Current τ = 1/sigmoid(w) (reads the variable). */
-  tau(): number {
+  /** Current τ = 1/sigmoid(w) (reads the variable back, asynchronously: webgpu has no synchronous read). */
+  async tau(): Promise<number> {
     const k = tf.sigmoid(this.w);
-    const tau = 1 / k.dataSync()[0]!;
-    k.dispose();
-    return tau;
+    try {
+      return 1 / (await k.data())[0]!;
+    } finally {
+      k.dispose();
+    }
   }
 
   protected restPotential(): number {

@@ -9,7 +9,7 @@
  * N the sequence is dispatch-bound. The fused path runs the whole `[T, N]` sequence as **one** TF.js
  * kernel (`SpikelabSeqNeuron`: x [T, N], v0 [N] → S, V, H [T, N]) and its gradient as **one** kernel
  * (`SpikelabSeqNeuronGrad`: the closed-form BPTT of events-and-parity §1.2, incl. ∂L/∂V0, which is
- * the IMP gradient), on the `cpu` and `wasm` backends. On other backends, or with a surrogate that
+ * the IMP gradient), on the `cpu`, `wasm` and `webgpu` backends. On other backends, or with a surrogate that
  * has no `spec` (user-defined), {@link runSeqNeuron} takes the reference path.
  */
 import { tf } from "../backend/tf.js";
@@ -20,12 +20,14 @@ import {
 } from "./base.js";
 import { FUSED_BACKENDS } from "./kernels/kernel-names.js";
 import { seqNeuronFused } from "./kernels/seq-neuron-op.js";
+import { wgslSurrogateSupports } from "./kernels/surrogate-wgsl.js";
 import type { SeqKernelAttrs } from "./kernels/seq-neuron.js";
 
 /** Whether the fused path can run this config on the current backend. */
 export function fusedAvailable(surrogate: Surrogate): boolean {
   const b = tf.getBackend();
-  return surrogate.spec !== undefined && (FUSED_BACKENDS as readonly string[]).includes(b);
+  if (surrogate.spec === undefined || !(FUSED_BACKENDS as readonly string[]).includes(b)) return false;
+  return b !== "webgpu" || wgslSurrogateSupports(surrogate.spec.kind);
 }
 
 /**
@@ -38,7 +40,7 @@ export function fusedMultiStep(where: string, xSeq: tf.Tensor, v0: tf.Tensor | n
   checkConfig(where, cfg);
   if (!fusedAvailable(cfg.surrogate)) {
     throw new Error(`${where}: fused kernel unavailable (backend '${tf.getBackend()}', surrogate ` +
-      `${cfg.surrogate.name}${cfg.surrogate.spec ? "" : " without spec"}); expected backend cpu or wasm`);
+      `${cfg.surrogate.name}${cfg.surrogate.spec ? "" : " without spec"}); expected backend ${FUSED_BACKENDS.join(", ")}`);
   }
   const spec = cfg.surrogate.spec!;
   const T = xSeq.shape[0]!;

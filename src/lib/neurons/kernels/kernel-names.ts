@@ -5,15 +5,18 @@
  *
  * | kernel                   | inputs → outputs                                   | backends  |
  * |--------------------------|----------------------------------------------------|-----------|
- * | `SpikelabSeqNeuron`      | x [T, N], v0 [N] → S, V, H [T, N]                  | cpu, wasm |
- * | `SpikelabSeqNeuronGrad`  | h, any of gS, gV, gH [T, N] (s optional) → gX, gV0 | cpu, wasm |
- * | `SpikelabPSN`            | x [T, N], w [T, T], b [T, 1] → S, H [T, N]         | wasm      |
- * | `SpikelabPSNGrad`        | gS, h, x [T, N], w [T, T] → gX, gW, gB             | wasm      |
+ * | `SpikelabSeqNeuron`      | x [T, N], v0 [N] → S, V, H [T, N]                  | cpu, wasm, webgpu |
+ * | `SpikelabSeqNeuronGrad`  | h, any of gS, gV, gH [T, N] (s optional) → gX, gV0 | cpu, wasm, webgpu |
+ * | `SpikelabPSN`            | x [T, N], w [T, T], b [T, 1] → S, H [T, N]         | wasm, webgpu      |
+ * | `SpikelabPSNGrad`        | gS, h, x [T, N], w [T, T] → gX, gW, gB             | wasm, webgpu      |
+ *
+ * webgpu: WGSL compute programs (`*-webgpu.ts`), registered with the others; they run only once the
+ * webgpu rung is up (backend/webgpu.ts).
  */
 export const SEQ_NEURON_KERNEL = "SpikelabSeqNeuron";
 export const SEQ_NEURON_GRAD_KERNEL = "SpikelabSeqNeuronGrad";
 /** Backends that have the fused sequential-neuron kernels. */
-export const FUSED_BACKENDS = ["cpu", "wasm"] as const;
+export const FUSED_BACKENDS = ["cpu", "wasm", "webgpu"] as const;
 
 export const PSN_KERNEL = "SpikelabPSN";
 export const PSN_GRAD_KERNEL = "SpikelabPSNGrad";

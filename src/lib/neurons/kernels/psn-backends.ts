@@ -1,12 +1,13 @@
 /**
- * The fused PSN kernels on the `wasm` backend: S = Θ(W·X + b) forward and its gradient as generated
- * WebAssembly SIMD (`psn-simd.ts`), run in place on the backend's heap by byte offset (kernel names
- * in `kernel-names.ts`, op and gradient in `psn-op.ts`).
+ * The fused PSN kernels: S = Θ(W·X + b) forward and its gradient, on `wasm` as generated WebAssembly
+ * SIMD (`psn-simd.ts`) run in place on the backend's heap by byte offset, on `webgpu` as WGSL compute
+ * programs (`psn-webgpu.ts`). Kernel names in `kernel-names.ts`, op and gradient in `psn-op.ts`.
  */
 import { tf } from "../../backend/tf.js";
 import { checkFloat32, wasmHeapMemory, type TensorInfo, type WasmHeap } from "../../backend/wasm-heap.js";
 import { PSN_GRAD_KERNEL, PSN_KERNEL } from "./kernel-names.js";
 import { PSN_PACK_COLUMNS, psnChunkBytes, psnSimdKernels, type PsnSimdAttrs } from "./psn-simd.js";
+import { psnWebGpuBackward, psnWebGpuForward } from "./psn-webgpu.js";
 
 export interface PsnKernelAttrs extends PsnSimdAttrs {
   N: number;
@@ -58,7 +59,7 @@ function psnBackwardKernel(backend: unknown, gS: TensorInfo, h: TensorInfo, x: T
 
 let registered = false;
 
-/** Register the two PSN kernels for wasm (idempotent; called by the first fused PSN run). */
+/** Register the two PSN kernels for wasm and webgpu (idempotent; called by the first fused PSN run). */
 export function registerPsnKernels(): void {
   if (registered) return;
   registered = true;
@@ -75,6 +76,23 @@ export function registerPsnKernels(): void {
       kernelName: PSN_GRAD_KERNEL,
       backendName: "wasm",
       kernelFunc: ({ inputs, backend, attrs }) => psnBackwardKernel(backend, inputs.gS as unknown as TensorInfo,
+        inputs.h as unknown as TensorInfo, inputs.x as unknown as TensorInfo, inputs.w as unknown as TensorInfo,
+        attrs as unknown as PsnKernelAttrs) as never,
+    });
+  }
+  if (!tf.getKernel(PSN_KERNEL, "webgpu")) {
+    tf.registerKernel({
+      kernelName: PSN_KERNEL,
+      backendName: "webgpu",
+      kernelFunc: ({ inputs, backend, attrs }) => psnWebGpuForward(backend, inputs.x as unknown as TensorInfo,
+        inputs.w as unknown as TensorInfo, inputs.b as unknown as TensorInfo, attrs as unknown as PsnKernelAttrs) as never,
+    });
+  }
+  if (!tf.getKernel(PSN_GRAD_KERNEL, "webgpu")) {
+    tf.registerKernel({
+      kernelName: PSN_GRAD_KERNEL,
+      backendName: "webgpu",
+      kernelFunc: ({ inputs, backend, attrs }) => psnWebGpuBackward(backend, inputs.gS as unknown as TensorInfo,
         inputs.h as unknown as TensorInfo, inputs.x as unknown as TensorInfo, inputs.w as unknown as TensorInfo,
         attrs as unknown as PsnKernelAttrs) as never,
     });

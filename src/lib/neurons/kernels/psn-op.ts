@@ -1,6 +1,6 @@
 /**
- * The fused PSN op on x [T, N]: S = Θ(W·X + b) as one wasm SIMD kernel each way, used by
- * `psn.ts` `psnForward` on wasm; elsewhere `psnForward` runs the op path.
+ * The fused PSN op on x [T, N]: S = Θ(W·X + b) as one kernel each way (wasm SIMD or WGSL), used by
+ * `psn.ts` `psnForward` on wasm and webgpu; elsewhere `psnForward` runs the op path.
  */
 import { tf } from "../../backend/tf.js";
 import { wasmHeapMemory } from "../../backend/wasm-heap.js";
@@ -9,19 +9,24 @@ import { PSN_KERNEL } from "./kernel-names.js";
 import { registerPsnKernels, type PsnKernelAttrs } from "./psn-backends.js";
 import { psnGrad } from "./psn-grad.js";
 import { psnSimdSupports } from "./psn-simd.js";
+import { psnWebGpuSupports } from "./psn-webgpu.js";
 
 /**
- * Whether {@link psnFused} can run: the wasm backend with its heap importable, wasm SIMD, and a
- * built-in surrogate (one with a `spec`; user-made ones have no g′ the kernel could evaluate).
+ * Whether {@link psnFused} can run: a built-in surrogate (one with a `spec`; user-made ones have no
+ * g′ the kernel could evaluate) and either the webgpu backend, or wasm with its heap importable and
+ * wasm SIMD.
  */
 export function psnFusedAvailable(surrogate: Surrogate): boolean {
   const spec = surrogate.spec;
-  if (spec === undefined || tf.getBackend() !== "wasm" || !psnSimdSupports(spec.kind)) return false;
+  if (spec === undefined) return false;
+  const backend = tf.getBackend();
+  if (backend === "webgpu") return psnWebGpuSupports(spec.kind);
+  if (backend !== "wasm" || !psnSimdSupports(spec.kind)) return false;
   return wasmHeapMemory(tf.backend()) !== null;
 }
 
 /**
- * Fused PSN on x [T, N]: S = Θ(W·X + b) as one kernel forward and one backward (psn-simd.ts),
+ * Fused PSN on x [T, N]: S = Θ(W·X + b) as one kernel forward and one backward (psn-simd.ts, psn-webgpu.ts),
  * autodiff through `tf.customGrad` (gradients to x, weight [T, T] and bias [T, 1]). The node saves H
  * (for σ′), x and W; throws if {@link psnFusedAvailable} is false.
  */

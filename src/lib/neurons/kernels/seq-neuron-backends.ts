@@ -8,6 +8,7 @@
  *   data-dependent branch per spike and three float32 stores per element.
  * - cpu, and wasm where the heap cannot be imported (threaded wasm with a shared memory) or the
  *   engine lacks wasm SIMD: the JS cores on float32 views (`withFloat32Arrays`).
+ * - webgpu: WGSL compute programs (`seq-neuron-webgpu.ts`), one thread per neuron.
  */
 import { tf } from "../../backend/tf.js";
 import { checkFloat32, wasmHeapMemory, withFloat32Arrays, type ArrayBackendName, type TensorInfo, type WasmHeap } from "../../backend/wasm-heap.js";
@@ -15,6 +16,7 @@ import { FUSED_BACKENDS, SEQ_NEURON_GRAD_KERNEL, SEQ_NEURON_KERNEL } from "./ker
 import { registerSeqNeuronGradient, type GradName } from "./seq-neuron-grad.js";
 import { seqNeuronBackward, seqNeuronForward, type SeqKernelAttrs } from "./seq-neuron.js";
 import { seqSimdBackward, seqSimdForward } from "./seq-neuron-simd.js";
+import { seqWebGpuBackward, seqWebGpuForward } from "./seq-neuron-webgpu.js";
 
 const GRAD_NAMES: readonly GradName[] = ["gS", "gV", "gH"];
 
@@ -71,6 +73,7 @@ export function registerFusedKernels(): void {
   if (registered) return;
   registered = true;
   for (const backendName of FUSED_BACKENDS) {
+    if (backendName === "webgpu") continue;
     if (!tf.getKernel(SEQ_NEURON_KERNEL, backendName)) {
       tf.registerKernel({
         kernelName: SEQ_NEURON_KERNEL,
@@ -87,6 +90,24 @@ export function registerFusedKernels(): void {
           inputs as unknown as Record<string, TensorInfo | undefined>, attrsOf(attrs)) as never,
       });
     }
+  }
+  if (!tf.getKernel(SEQ_NEURON_KERNEL, "webgpu")) {
+    tf.registerKernel({
+      kernelName: SEQ_NEURON_KERNEL,
+      backendName: "webgpu",
+      kernelFunc: ({ inputs, backend, attrs }) => seqWebGpuForward(backend,
+        inputs.x as unknown as TensorInfo, inputs.v0 as unknown as TensorInfo, attrsOf(attrs)) as never,
+    });
+  }
+  if (!tf.getKernel(SEQ_NEURON_GRAD_KERNEL, "webgpu")) {
+    tf.registerKernel({
+      kernelName: SEQ_NEURON_GRAD_KERNEL,
+      backendName: "webgpu",
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        if (!inputs.h) throw new Error(`${SEQ_NEURON_GRAD_KERNEL}: input h (H before reset) is required`);
+        return seqWebGpuBackward(backend, inputs as unknown as Record<string, TensorInfo | undefined>, attrsOf(attrs)) as never;
+      },
+    });
   }
   registerSeqNeuronGradient();
 }
