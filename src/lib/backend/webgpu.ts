@@ -74,7 +74,9 @@ let gpu: DawnGpu | null = null;
 /** Step 1: Dawn's globals and `navigator.gpu` (once per process). */
 async function installDawnGlobals(): Promise<DawnGpu> {
   if (gpu) return gpu;
-  const dawn = (await import("webgpu")) as unknown as { create(flags: string[]): DawnGpu; globals: Record<string, unknown> };
+  // Through a variable, so TypeScript does not need the optional package's types to build.
+  const dawnPackage: string = WEBGPU_PACKAGES[0];
+  const dawn = (await import(dawnPackage)) as unknown as { create(flags: string[]): DawnGpu; globals: Record<string, unknown> };
   const g = globalThis as Record<string, unknown>;
   for (const [k, v] of Object.entries(dawn.globals)) if (!(k in g)) g[k] = v;
   const created = dawn.create([]);
