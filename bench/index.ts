@@ -8,6 +8,7 @@
  *   npm run bench -- --only estimates [--force]   # paper-scale wall time of every training item on this backend (opt-in)
  *   npm run bench -- --only train [--workers 1,2] [--rounds 3] [--nets vggmpe,...]   # training step of 4 nets, vs
  *                                       # SpikingJelly/torch when SJ_PATH is set (opt-in; minutes)
+ *   npm run bench -- --only backends [--width 0.125] [--nets vggmpe]   # training step webgpu vs wasm (opt-in)
  *   npm run bench -- --only kernels [--rounds 5]   # conv forward vs backprop throughput per layer shape (opt-in)
  *
  * Results go to `reports/bench/` (git-ignored). Timings are never asserted in tests.
@@ -44,6 +45,13 @@ const benches: Bench[] = [
       const nets = args.indexOf("--nets") >= 0 ? args[args.indexOf("--nets") + 1]!.split(",") : undefined;
       return m.benchTrainStep({ workers: m.parseWorkers(args.indexOf("--workers") >= 0 ? args[args.indexOf("--workers") + 1] : undefined), rounds: valueOf("--rounds", 3), nets });
     },
+  },
+  {
+    name: "backends", optIn: true,
+    run: async () => (await import("./backends.js")).benchBackends({
+      rounds: valueOf("--rounds", 3), width: valueOf("--width", 1),
+      nets: args.indexOf("--nets") >= 0 ? args[args.indexOf("--nets") + 1]!.split(",") : undefined,
+    }),
   },
   { name: "kernels", optIn: true, run: async () => (await import("./conv-kernels.js")).benchConvKernels({ rounds: valueOf("--rounds", 5) }) },
 ];

@@ -57,30 +57,34 @@ export const NETS: TrainNet[] = [
 
 /** A built net with its data and optimiser; `step()` runs one timed training step. */
 export interface StepSession {
-  step(): number;
+  /** ms of one step, read back asynchronously (webgpu in Node cannot read synchronously) */
+  step(): Promise<number>;
   dispose(): void;
 }
 
-/** One training step in this process: loss = cross-entropy of the time-mean output, SGD momentum 0.9. */
-function inProcessSession(net: TrainNet): StepSession {
+/**
+ * One training step in this process on the active backend: loss = cross-entropy of the time-mean output, SGD
+ * momentum 0.9; the net, its data and optimiser live on that backend (bench/backends.ts keeps one per backend).
+ */
+export async function inProcessSession(net: TrainNet): Promise<StepSession> {
   const model = net.build();
   model.train?.(true);
   const vars = (model.parameters?.() ?? []).map((p) => p.variable);
   const x = tf.tidy(() => tf.cast(tf.less(tf.randomUniform(net.inputShape, 0, 1, "float32", 7), 0.2), "float32"));
   const y = tf.oneHot(tf.tensor1d(Array.from({ length: net.batch }, (_, i) => i % net.classes), "int32"), net.classes);
   const opt = tf.train.momentum(0.01, 0.9);
-  const step = () => {
+  const step = async () => {
     const t0 = performance.now();
     model.reset?.();
     const loss = opt.minimize(() => tf.tidy(() => {
       const out = model.forward(x); // [T, B, K]
       return tf.losses.softmaxCrossEntropy(y, tf.mean(out, 0)) as tf.Scalar;
     }), true, vars)!;
-    loss.dataSync();
+    await loss.data();
     loss.dispose();
     return performance.now() - t0;
   };
-  step(); // warm-up: kernels generated, operators created
+  await step(); // warm-up: kernels generated (shaders compiled on webgpu), operators created
   return {
     step,
     dispose: () => {
@@ -98,7 +102,7 @@ const sessions = new Map<string, StepSession>();
  * `TrainConfig.workers` exists, return here a session whose `step()` runs one step of a trainer configured with
  * `workers: n` on the same net, data and optimiser (and whose `dispose()` stops its workers).
  */
-function stepSession(net: TrainNet, workers: number): StepSession {
+function stepSession(net: TrainNet, workers: number): Promise<StepSession> {
   if (workers !== 1) {
     throw new Error(`trainStepTime: workers = ${workers} is not available yet (only 1: data-parallel TrainConfig.workers, issue #16)`);
   }
@@ -106,10 +110,10 @@ function stepSession(net: TrainNet, workers: number): StepSession {
 }
 
 /** Wall time (ms) of one training step of `net` with `workers` workers; the net is built (and warmed up) once. */
-export function trainStepTime(net: TrainNet, opts: { workers: number }): number {
+export async function trainStepTime(net: TrainNet, opts: { workers: number }): Promise<number> {
   const key = `${net.name}/${opts.workers}`;
   let s = sessions.get(key);
-  if (!s) sessions.set(key, (s = stepSession(net, opts.workers)));
+  if (!s) sessions.set(key, (s = await stepSession(net, opts.workers)));
   return s.step();
 }
 
@@ -175,7 +179,7 @@ export async function benchTrainStep(opts: { workers?: number[]; rounds?: number
         for (const net of nets) {
           // alternate which side goes first from round to round
           const sides: Array<() => Promise<void>> = [
-            async () => { (ours.get(net.name) ?? ours.set(net.name, []).get(net.name)!).push(trainStepTime(net, { workers })); },
+            async () => { (ours.get(net.name) ?? ours.set(net.name, []).get(net.name)!).push(await trainStepTime(net, { workers })); },
             async () => { if (torch) (theirs.get(net.name) ?? theirs.set(net.name, []).get(net.name)!).push(await torch.step(net.name)); },
           ];
           if (r % 2) sides.reverse();
