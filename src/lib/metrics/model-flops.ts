@@ -5,10 +5,10 @@
  * input this gives SOPs and energy (`networkCounts`, `synapticEnergy`).
  */
 import { tf } from "../backend/tf.js";
+import { ColumnConv } from "../layers/column-conv.js";
 import { Conv2d, Linear } from "../layers/linear.js";
 import type { Module } from "../layers/module.js";
 import { leafModules, resetModule, setTraining } from "../layers/module.js";
-import { ColumnConv } from "../models/seq-cifar.js";
 import { conv2dFlops, linearFlops } from "./flops.js";
 
 export interface LayerFlops {

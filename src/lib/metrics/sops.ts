@@ -7,9 +7,9 @@
  * multiply-accumulates (`modelFlops`), E_MAC 4.6 pJ and E_AC 0.9 pJ (45 nm, `ENERGY_PRESETS.fp32`).
  */
 import { tf } from "../backend/tf.js";
+import { ColumnConv } from "../layers/column-conv.js";
 import { Conv2d, Linear } from "../layers/linear.js";
 import { leafModules, resetModule, setTraining, type Module } from "../layers/module.js";
-import { ColumnConv } from "../models/seq-cifar.js";
 import { synapticEnergy, type EnergyBreakdown } from "./energy.js";
 import { networkCounts } from "./flops.js";
 import { modelFlops } from "./model-flops.js";
