@@ -10,13 +10,14 @@
  * |a − b| ≤ rtol · max(|a|, |b|) (default 1e-6: float32 noise printed through JSON, nothing more), every other
  * value identical. Ignored: the `environment` block (date, command, wall time, backend, host, commit), any
  * key named in `IGNORED_KEYS`, wall-clock keys (`TIMING_KEY`: `seconds`, `…Seconds`, `…Ms`, `epochS`) and
- * durations quoted in text ("took 4.1 s": `withoutDurations`). `--expected` is a JSON object `{ "<id>": "<why it may differ>" }`: such items
+ * durations quoted in text ("took 4.1 s": `withoutDurations`); paths inside a results folder are compared
+ * relative to it. `--expected` is a JSON object `{ "<id>": "<why it may differ>" }`: such items
  * are reported as expected-differing (a wall-clock measurement, a deliberate change of smoke settings), not as
  * failures. `--rename OLD=NEW` maps an item id of the before folder to its id in the after folder.
  * Exit code 0 when every common item is equal (or expected to differ), 1 on a difference, 2 on bad arguments.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 /** Provenance keys, never compared wherever they appear. */
@@ -87,7 +88,8 @@ export function readResults(root: string, scale: string): Map<string, ResultFile
       if (!existsSync(file)) continue;
       let r: ResultFile;
       try {
-        r = JSON.parse(readFileSync(file, "utf8")) as ResultFile;
+        // Paths inside the results folder (a generated archive's dir) name the folder: compare them relative to it.
+        r = JSON.parse(readFileSync(file, "utf8").split(resolve(root)).join("<out>")) as ResultFile;
       } catch (e) {
         throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
       }

@@ -23,12 +23,14 @@ describe("compare-smoke", () => {
     const before = tmp(), after = tmp();
     writeResult(before, "p:a", result(50, "PARTIAL"));
     writeResult(after, "p:a", result(50 * (1 + 1e-8), "PARTIAL", { wallS: 9, commit: "bbb", note: "took 7.5 s" })); // within 1e-6
+    writeResult(before, "p:c", { data: { dir: join(before, "p", "c", "smoke", "gen") } }); // same place in each folder
+    writeResult(after, "p:c", { data: { dir: join(after, "p", "c", "smoke", "gen") } });
     writeResult(before, "p:b", result(10, "REPRODUCED"));
     writeResult(after, "p:b", result(12, "MISMATCH"));
     writeResult(before, "p:gone", result(1, "PARTIAL"));
     writeResult(after, "q:new", result(1, "PARTIAL"));
     const items = compareFolders(before, after);
-    expect(items.map((i) => [i.id, i.status])).toEqual([["p:a", "equal"], ["p:b", "differing"], ["p:gone", "only-before"], ["q:new", "only-after"]]);
+    expect(items.map((i) => [i.id, i.status])).toEqual([["p:a", "equal"], ["p:b", "differing"], ["p:c", "equal"], ["p:gone", "only-before"], ["q:new", "only-after"]]);
     const b = items.find((i) => i.id === "p:b")!;
     expect(b.verdictChanges).toEqual(["p:a/acc: REPRODUCED → MISMATCH"]);
     expect(b.differences).toEqual([
@@ -36,10 +38,10 @@ describe("compare-smoke", () => {
       { path: "comparisons[0].reproduced", before: 10, after: 12 },
       { path: "data.rows[0].acc", before: 10, after: 12 },
     ]);
-    expect(formatComparison(items)).toMatch(/\| p:b \| differing \| 1 \| 3 \|[\s\S]*data\.rows\[0\]\.acc: 10 → 12[\s\S]*1 equal, 1 differing, 0 expected-differing, 1 only before, 1 only after/);
+    expect(formatComparison(items)).toMatch(/\| p:b \| differing \| 1 \| 3 \|[\s\S]*data\.rows\[0\]\.acc: 10 → 12[\s\S]*2 equal, 1 differing, 0 expected-differing, 1 only before, 1 only after/);
     // An expected difference is reported with its reason and does not fail; a renamed item is matched.
     const expected = compareFolders(before, after, { expected: { "p:b": "smoke settings changed" }, rename: { "p:gone": "q:new" } });
-    expect(expected.map((i) => [i.id, i.status, i.reason])).toEqual([["p:a", "equal", undefined], ["p:b", "expected-differing", "smoke settings changed"], ["q:new", "equal", undefined]]);
+    expect(expected.map((i) => [i.id, i.status, i.reason])).toEqual([["p:a", "equal", undefined], ["p:b", "expected-differing", "smoke settings changed"], ["p:c", "equal", undefined], ["q:new", "equal", undefined]]);
   });
 
   it("uses the relative tolerance, reports missing keys and length changes, and exits 1 on a difference, 2 on bad arguments", () => {
