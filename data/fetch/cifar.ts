@@ -7,9 +7,9 @@
  * decodes. The mul-free paper's sequential/pixel CIFAR items read that folder (`loadCifar`).
  * Default root: `data/raw/cifar10` or `data/raw/cifar100`.
  */
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { CIFAR_VARIANTS, loadCifar, type CifarVariant } from "../../src/lib/data/datasets/cifar.js";
-import { COMMON_HELP, extractArchive, isMain, obtain, parseFetchArgs, type FetchArgs } from "./common.js";
+import { COMMON_HELP, extractArchive, FETCH_OPTIONS, fetchArgsFrom, isMain, obtain, parseOptions, type FetchArgs } from "./common.js";
 
 /** Publisher archives and their published md5s. */
 export const CIFAR_RESOURCES: Record<CifarVariant, { archive: string; url: string; md5: string }> = {
@@ -17,23 +17,16 @@ export const CIFAR_RESOURCES: Record<CifarVariant, { archive: string; url: strin
   cifar100: { archive: "cifar-100-binary.tar.gz", url: "https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz", md5: "03b5dce01913d631647c71ecec9e9cb8" },
 };
 
-/** Split `--variant 10|100` (or cifar10/cifar100) off the common fetch arguments. */
+/** `--variant 10|100` (or cifar10/cifar100) and the common fetch options; root defaults to `data/raw/<variant>`. */
 export function parseCifarArgs(argv: readonly string[]): { variant: CifarVariant; args: FetchArgs } {
-  const rest: string[] = [];
+  const v = parseOptions("cifar", argv, { ...FETCH_OPTIONS, variant: { type: "string", expects: "10 or 100" } });
   let variant: CifarVariant | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--variant") {
-      const v = argv[++i];
-      if (v === "10" || v === "cifar10") variant = "cifar10";
-      else if (v === "100" || v === "cifar100") variant = "cifar100";
-      else throw new Error(`cifar: --variant must be 10 or 100, got ${v === undefined ? "nothing" : `'${v}'`}`);
-    } else rest.push(argv[i]!);
-  }
-  const args = parseFetchArgs(rest, "cifar", []);
-  if (!variant && !args.help) throw new Error("cifar: pass --variant 10 or --variant 100");
+  if (v.variant === "10" || v.variant === "cifar10") variant = "cifar10";
+  else if (v.variant === "100" || v.variant === "cifar100") variant = "cifar100";
+  else if (v.variant !== undefined) throw new Error(`cifar: --variant must be 10 or 100, got '${v.variant}'`);
+  if (!variant && !v.help) throw new Error("cifar: pass --variant 10 or --variant 100");
   variant ??= "cifar10";
-  if (!rest.includes("--root")) args.root = resolve("data", "raw", variant);
-  return { variant, args };
+  return { variant, args: fetchArgsFrom(v, "cifar", [], variant) };
 }
 
 export async function fetchCifar(variant: CifarVariant, args: FetchArgs): Promise<{ root: string; train: number; test: number }> {

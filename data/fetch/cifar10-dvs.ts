@@ -10,7 +10,7 @@ import { existsSync, readdirSync, renameSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { Cifar10Dvs, CIFAR10_DVS_CLASSES } from "../../src/lib/data/datasets/cifar10-dvs.js";
 import { datasetFrames } from "../../src/lib/data/datasets/common.js";
-import { COMMON_HELP, extractArchive, isMain, obtain, parseFetchArgs, type FetchArgs } from "./common.js";
+import { COMMON_HELP, extractArchive, isMain, obtain, parseFetchArgs, parseOrExit, type FetchArgs } from "./common.js";
 
 /** Publisher files: figshare download id and md5 (the list SpikingJelly's `CIFAR10DVS` also uses). */
 export const CIFAR10_DVS_RESOURCES: Record<string, { url: string; md5: string }> = {
@@ -55,7 +55,7 @@ export async function fetchCifar10Dvs(args: FetchArgs): Promise<{ root: string; 
 }
 
 if (isMain(import.meta.url)) {
-  const args = parseFetchArgs(process.argv.slice(2), "cifar10-dvs", [10]);
+  const args = parseOrExit(() => parseFetchArgs(process.argv.slice(2), "cifar10-dvs", [10]));
   if (args.help) {
     process.stdout.write(`CIFAR10-DVS: downloads 10 zips from figshare (about 7 GB in all), or --from a folder holding them.\n\nOptions:${COMMON_HELP}\n`);
   } else {

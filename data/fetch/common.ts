@@ -1,5 +1,6 @@
 /**
- * Shared pieces of the `data/fetch/*` commands: argument parsing, resumable download (HTTP Range on a
+ * Shared pieces of the `data/fetch/*` commands: argument parsing (`node:util` `parseArgs` with errors naming
+ * the option and what it expects), resumable download (HTTP Range on a
  * `.part` file), md5 verification, archive extraction with the system `tar` / `unzip` (no npm
  * dependency; a clear error names the missing tool), and stamp files that make every step resumable.
  *
@@ -11,6 +12,42 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync, readFileSync, copyFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+
+/** One option of a fetch command: `node:util` `parseArgs`'s config plus what its value is, for error messages. */
+export interface OptionSpec {
+  type: "string" | "boolean";
+  short?: string;
+  /** What the value must be, e.g. "a folder" (string options). */
+  expects?: string;
+}
+
+type OptionValues<O extends Record<string, OptionSpec>> = { [K in keyof O]?: O[K]["type"] extends "string" ? string : boolean };
+
+/**
+ * `node:util` `parseArgs` (strict, no positionals) with errors that name the command, the bad option and
+ * what was expected: an unknown option lists the accepted ones, a missing value says what the value is.
+ */
+export function parseOptions<O extends Record<string, OptionSpec>>(name: string, argv: readonly string[], options: O): OptionValues<O> {
+  const config = Object.fromEntries(Object.entries(options).map(([k, o]) => [k, o.short ? { type: o.type, short: o.short } : { type: o.type }]));
+  try {
+    return parseArgs({ args: [...argv], options: config, strict: true, allowPositionals: false }).values as OptionValues<O>;
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const quoted = /'([^']+)'/.exec(err.message)?.[1] ?? "";
+    const flag = quoted.replace(/ <value>$/, "");
+    const spec = options[flag.replace(/^--/, "")];
+    const accepted = Object.entries(options).map(([k, o]) => `--${k}${o.type === "string" ? " <value>" : ""}`).join(", ");
+    if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new Error(`${name}: Unknown option '${flag}'; expected one of ${accepted} (try --help)`);
+    if (err.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") throw new Error(`${name}: Unexpected argument '${flag}'; every argument is an option, one of ${accepted} (try --help)`);
+    if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && spec?.type === "boolean") throw new Error(`${name}: ${flag} takes no value`);
+    if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      const dashed = /ambiguous/.test(err.message) ? ` (the next argument starts with '-'; write ${flag}=<value> if that is the value)` : "";
+      throw new Error(`${name}: ${flag} needs a value${spec?.expects ? `: ${spec.expects}` : ""}${dashed}`);
+    }
+    throw new Error(`${name}: ${err.message} (try --help)`);
+  }
+}
 
 export interface FetchArgs {
   root: string;
@@ -23,35 +60,49 @@ export interface FetchArgs {
   help: boolean;
 }
 
-/** Parse `--root`, `--from`, `--cache`, `--frames 10,16`, `--split-by`, `--no-convert`, `--skip-md5`, `--help`. */
-export function parseFetchArgs(argv: readonly string[], name: string, defaultFrames: number[]): FetchArgs {
+/** The options every frame-producing fetch command takes (`parseFetchArgs`; extend it for a command's own). */
+export const FETCH_OPTIONS = {
+  root: { type: "string", expects: "the raw dataset folder" },
+  from: { type: "string", expects: "an archive, or a folder holding the archives" },
+  cache: { type: "string", expects: "the frame cache folder" },
+  frames: { type: "string", expects: "positive frame counts like 10,16" },
+  "split-by": { type: "string", expects: "'number' or 'time'" },
+  "no-convert": { type: "boolean" },
+  "skip-md5": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies Record<string, OptionSpec>;
+
+/** `FetchArgs` from parsed `FETCH_OPTIONS` values; `root` defaults to `data/raw/<rootName>`. */
+export function fetchArgsFrom(v: OptionValues<typeof FETCH_OPTIONS>, name: string, defaultFrames: number[], rootName = name): FetchArgs {
   const a: FetchArgs = {
-    root: resolve("data", "raw", name), cache: resolve("data", "cache", name), frames: defaultFrames, splitBy: "number",
-    convert: true, skipMd5: false, help: false,
+    root: resolve(v.root ?? join("data", "raw", rootName)), cache: resolve(v.cache ?? join("data", "cache", name)), frames: defaultFrames,
+    splitBy: "number", convert: !v["no-convert"], skipMd5: v["skip-md5"] ?? false, help: v.help ?? false,
+    ...(v.from !== undefined ? { from: resolve(v.from) } : {}),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i]!;
-    const val = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${name}: ${k} needs a value`);
-      return v;
-    };
-    if (k === "--root") a.root = resolve(val());
-    else if (k === "--from") a.from = resolve(val());
-    else if (k === "--cache") a.cache = resolve(val());
-    else if (k === "--frames") {
-      a.frames = val().split(",").map(Number);
-      if (a.frames.some((t) => !Number.isInteger(t) || t <= 0)) throw new Error(`${name}: --frames expects positive integers like 10,16`);
-    } else if (k === "--split-by") {
-      const v = val();
-      if (v !== "number" && v !== "time") throw new Error(`${name}: --split-by must be 'number' or 'time', got '${v}'`);
-      a.splitBy = v;
-    } else if (k === "--no-convert") a.convert = false;
-    else if (k === "--skip-md5") a.skipMd5 = true;
-    else if (k === "--help" || k === "-h") a.help = true;
-    else throw new Error(`${name}: unknown argument '${k}' (try --help)`);
+  if (v.frames !== undefined) {
+    a.frames = v.frames.split(",").map(Number);
+    if (a.frames.some((t) => !Number.isInteger(t) || t <= 0)) throw new Error(`${name}: --frames expects positive integers like 10,16, got '${v.frames}'`);
+  }
+  if (v["split-by"] !== undefined) {
+    if (v["split-by"] !== "number" && v["split-by"] !== "time") throw new Error(`${name}: --split-by must be 'number' or 'time', got '${v["split-by"]}'`);
+    a.splitBy = v["split-by"];
   }
   return a;
+}
+
+/** A command's argument parsing at its entry point: a bad argument prints its message (no stack) and exits 2. */
+export function parseOrExit<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
+/** Parse `--root`, `--from`, `--cache`, `--frames 10,16`, `--split-by`, `--no-convert`, `--skip-md5`, `--help`. */
+export function parseFetchArgs(argv: readonly string[], name: string, defaultFrames: number[]): FetchArgs {
+  return fetchArgsFrom(parseOptions(name, argv, FETCH_OPTIONS), name, defaultFrames);
 }
 
 export const COMMON_HELP = `
@@ -59,6 +110,7 @@ export const COMMON_HELP = `
   --from PATH       use an already downloaded archive (or a folder holding the archives) instead of downloading
   --cache DIR       frame cache folder (default data/cache/<name>)
   --frames T[,T2]   frame counts to precompute (split by number unless --split-by time)
+  --split-by MODE   number (default) or time
   --no-convert      stop after extraction
   --skip-md5        do not verify checksums (prints a warning; for local test archives only)`;
 

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { DvsGesture } from "../../src/lib/data/datasets/dvs-gesture.js";
 import { datasetFrames } from "../../src/lib/data/datasets/common.js";
-import { COMMON_HELP, extractArchive, isMain, obtain, parseFetchArgs, type FetchArgs } from "./common.js";
+import { COMMON_HELP, extractArchive, isMain, obtain, parseFetchArgs, parseOrExit, type FetchArgs } from "./common.js";
 
 export const DVS_GESTURE_ARCHIVE = "DvsGesture.tar.gz";
 /** md5 of the official archive as listed by SpikingJelly `DVS128Gesture.resource_url_md5()`. */
@@ -40,7 +40,7 @@ export async function fetchDvsGesture(args: FetchArgs): Promise<{ root: string; 
 }
 
 if (isMain(import.meta.url)) {
-  const args = parseFetchArgs(process.argv.slice(2), "dvs-gesture", [16]);
+  const args = parseOrExit(() => parseFetchArgs(process.argv.slice(2), "dvs-gesture", [16]));
   if (args.help) {
     process.stdout.write(`${DVS_GESTURE_MANUAL}\n\nOptions:${COMMON_HELP}\n`);
   } else {

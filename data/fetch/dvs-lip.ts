@@ -11,11 +11,10 @@
  */
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { DVS_LIP_INCOMPLETE } from "../../src/lib/data/datasets/dvs-lip.js";
 import { extractZip } from "../../src/lib/data/formats/zip.js";
 import { writeFileAtomicSync } from "../../src/lib/util/fs.js";
-import { isMain, verifyMd5 } from "./common.js";
+import { isMain, parseOptions, verifyMd5 } from "./common.js";
 
 export const DVS_LIP_ARCHIVE = "DVS-Lip.zip";
 /** md5 of the published archive (tonic `DVSLip.file_md5`, SpikingJelly `DVSLip.resource_url_md5`). */
@@ -45,14 +44,10 @@ export interface DvsLipFetchArgs {
 }
 
 export function parseDvsLipArgs(argv: string[]): DvsLipFetchArgs {
-  let v;
-  try {
-    v = parseArgs({ args: argv, strict: true, allowPositionals: false, options: {
-      from: { type: "string" }, root: { type: "string" }, "skip-md5": { type: "boolean" }, help: { type: "boolean", short: "h" },
-    } }).values;
-  } catch (e) {
-    throw new Error(`dvs-lip: ${(e as Error).message} (try --help)`);
-  }
+  const v = parseOptions("dvs-lip", argv, {
+    from: { type: "string", expects: "DVS-Lip.zip, or a folder holding it" }, root: { type: "string", expects: "the dataset folder" },
+    "skip-md5": { type: "boolean" }, help: { type: "boolean", short: "h" },
+  });
   return {
     root: resolve(v.root ?? join("data", "raw", "dvs-lip")),
     ...(v.from ? { from: resolve(v.from) } : {}),

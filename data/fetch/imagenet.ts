@@ -16,12 +16,12 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parseClassList } from "../../src/lib/data/datasets/imagenet.js";
 import { readMat5, type MatValue } from "../../src/lib/data/formats/mat5.js";
 import { fileTar, memoryTar, readMember, tarMembers } from "../../src/lib/data/formats/tar.js";
-import { isMain, parseFetchArgs, verifyMd5, type FetchArgs } from "./common.js";
+import { FETCH_OPTIONS, fetchArgsFrom, isMain, parseOptions, verifyMd5, type FetchArgs } from "./common.js";
 
 export const IMAGENET_FILES = { train: "ILSVRC2012_img_train.tar", val: "ILSVRC2012_img_val.tar", devkit: "ILSVRC2012_devkit_t12.tar.gz" } as const;
 
@@ -44,20 +44,11 @@ export const IMAGENET_MANUAL = `ImageNet (ILSVRC2012) cannot be downloaded autom
 
 export interface ImageNetFetchArgs extends FetchArgs { classes?: string[] }
 
-/** Split `--classes <file>` off the common fetch arguments; default root `data/raw/imagenet`. */
+/** `--classes <file>` and the common fetch options; default root `data/raw/imagenet`. */
 export function parseImageNetArgs(argv: readonly string[]): ImageNetFetchArgs {
-  const rest: string[] = [];
-  let classes: string[] | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--classes") {
-      const f = argv[++i];
-      if (!f) throw new Error("imagenet: --classes needs a file (one wnid per line)");
-      classes = parseClassList(readFileSync(f, "utf8"), f);
-    } else rest.push(argv[i]!);
-  }
-  const a = parseFetchArgs(rest, "imagenet", []);
-  if (!rest.includes("--root")) a.root = resolve("data", "raw", "imagenet");
-  return { ...a, ...(classes ? { classes } : {}) };
+  const v = parseOptions("imagenet", argv, { ...FETCH_OPTIONS, classes: { type: "string", expects: "a file with one wnid per line" } });
+  const a = fetchArgsFrom(v, "imagenet", []);
+  return { ...a, ...(v.classes !== undefined ? { classes: parseClassList(readFileSync(v.classes, "utf8"), v.classes) } : {}) };
 }
 
 /** ILSVRC2012_ID → WNID of the 1000 leaf classes from the devkit's `meta.mat` struct array `synsets`. */

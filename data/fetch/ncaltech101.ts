@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { datasetFrames } from "../../src/lib/data/datasets/common.js";
 import { NCaltech101 } from "../../src/lib/data/datasets/ncaltech101.js";
-import { COMMON_HELP, extractArchive, isMain, obtain, parseFetchArgs, type FetchArgs } from "./common.js";
+import { COMMON_HELP, extractArchive, isMain, obtain, parseFetchArgs, parseOrExit, type FetchArgs } from "./common.js";
 
 export const NCALTECH101_ARCHIVE = "Caltech101.zip";
 /** md5 from events-and-parity §1.6. */
@@ -37,7 +37,7 @@ export async function fetchNCaltech101(args: FetchArgs): Promise<{ root: string;
 }
 
 if (isMain(import.meta.url)) {
-  const args = parseFetchArgs(process.argv.slice(2), "ncaltech101", [10]);
+  const args = parseOrExit(() => parseFetchArgs(process.argv.slice(2), "ncaltech101", [10]));
   if (args.help) {
     process.stdout.write(`${NCALTECH101_MANUAL}\n\nOptions:${COMMON_HELP}\n`);
   } else {

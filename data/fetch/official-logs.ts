@@ -17,12 +17,11 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { parseArgs } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { memoryTar, readMember, tarMembers } from "../../src/lib/data/formats/tar.js";
 import { makeDirAtomic, writeFileAtomicSync } from "../../src/lib/util/fs.js";
 import { DEFAULT_OFFICIAL_ROOT, officialLogsDir, OFFICIAL_SOURCES, type OfficialPaper, type OfficialSource } from "../../src/figures/official-logs.js";
-import { download, hashFile, isMain } from "./common.js";
+import { download, hashFile, isMain, parseOptions } from "./common.js";
 
 export { fetchCommand, officialLogsDir, OFFICIAL_SOURCES, type OfficialPaper } from "../../src/figures/official-logs.js";
 
@@ -108,9 +107,9 @@ export function verifyUnpacked(dir: string): Manifest {
 export interface OfficialArgs { paper: OfficialPaper; commit: string; from?: string; root: string; help: boolean }
 
 export function parseOfficialArgs(argv: readonly string[]): OfficialArgs {
-  const { values } = parseArgs({
-    args: [...argv], strict: true, allowPositionals: false,
-    options: { paper: { type: "string" }, commit: { type: "string" }, from: { type: "string" }, root: { type: "string" }, help: { type: "boolean", short: "h" } },
+  const values = parseOptions("official-logs", argv, {
+    paper: { type: "string", expects: Object.keys(OFFICIAL_SOURCES).join(" or ") }, commit: { type: "string", expects: "7 to 40 hex digits of a commit id" },
+    from: { type: "string", expects: "a local archive or a folder" }, root: { type: "string", expects: "the folder for the logs" }, help: { type: "boolean", short: "h" },
   });
   if (values.help) return { paper: "mpe-psn", commit: OFFICIAL_SOURCES["mpe-psn"].commit, root: DEFAULT_OFFICIAL_ROOT, help: true };
   const paper = values.paper;

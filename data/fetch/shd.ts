@@ -12,10 +12,9 @@
 import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { parseArgs } from "node:util";
 import { createGunzip } from "node:zlib";
 import { hdf5StoredEof } from "../../src/lib/data/formats/hdf5.js";
-import { isMain, obtain, type FetchArgs } from "./common.js";
+import { isMain, obtain, parseOptions, type FetchArgs } from "./common.js";
 
 export const SHD_MIRRORS = { zenkelab: "https://zenkelab.org/datasets/", compneuro: "https://compneuro.net/datasets/" } as const;
 /** md5 of the published archives (tonic `tonic.datasets.SHD`). */
@@ -45,9 +44,9 @@ export interface ShdFetchArgs {
 }
 
 export function parseShdArgs(argv: string[]): ShdFetchArgs {
-  const { values } = parseArgs({
-    args: argv, strict: true, allowPositionals: false,
-    options: { root: { type: "string" }, from: { type: "string" }, mirror: { type: "string" }, "skip-md5": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  const values = parseOptions("shd", argv, {
+    root: { type: "string", expects: "the dataset folder" }, from: { type: "string", expects: "an archive, or a folder holding the archives" },
+    mirror: { type: "string", expects: Object.keys(SHD_MIRRORS).join(" or ") }, "skip-md5": { type: "boolean" }, help: { type: "boolean", short: "h" },
   });
   const mirror = values.mirror ?? "zenkelab";
   if (!(mirror in SHD_MIRRORS)) throw new Error(`shd: --mirror must be one of ${Object.keys(SHD_MIRRORS).join(", ")}, got '${mirror}'`);

@@ -35,6 +35,7 @@ describe("data/fetch/dvs-lip", () => {
   it("parses its arguments with node:util parseArgs and rejects unknown ones", () => {
     expect(parseDvsLipArgs(["--from", "/x/DVS-Lip.zip", "--skip-md5"])).toMatchObject({ from: "/x/DVS-Lip.zip", skipMd5: true, help: false });
     expect(() => parseDvsLipArgs(["--frmo", "x"])).toThrow(/dvs-lip: Unknown option '--frmo'.*try --help/);
+    expect(() => parseDvsLipArgs(["--from"])).toThrow("dvs-lip: --from needs a value: DVS-Lip.zip, or a folder holding it");
   });
 
   it("keeps only DVS-Lip/{train,test}/<word>/<file>.npy entries", () => {

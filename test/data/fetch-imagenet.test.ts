@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fetchImageNet, IMAGENET_FILES, parseImageNetArgs } from "../../data/fetch/imagenet.js";
 import { scanImageNet } from "../../src/lib/data/datasets/imagenet.js";
@@ -51,6 +51,11 @@ function makeArchives(dir: string, gt: number[]): void {
 }
 
 describe("data/fetch/imagenet", () => {
+  it("arguments: the common fetch options plus --classes; the bad option is named with what it expects", () => {
+    expect(parseImageNetArgs([]).root).toBe(resolve("data/raw/imagenet"));
+    expect(() => parseImageNetArgs(["--classes"])).toThrow("imagenet: --classes needs a value: a file with one wnid per line");
+    expect(() => parseImageNetArgs(["--class", "x"])).toThrow(/imagenet: Unknown option '--class'; expected one of .*--classes <value>/);
+  });
   it("without --from prints the manual steps; the publisher md5s are enforced unless injected", async () => {
     const a = parseImageNetArgs(["--root", tmp()]);
     await expect(fetchImageNet(a, { log: () => {} })).rejects.toThrow(/cannot be downloaded automatically[\s\S]*image-net\.org[\s\S]*ILSVRC2012_img_train\.tar[\s\S]*ILSVRC2012_img_val\.tar[\s\S]*ILSVRC2012_devkit_t12\.tar\.gz/);

@@ -101,7 +101,8 @@ describe("official-logs fetch", () => {
     expect(() => parseOfficialArgs([])).toThrow(/pass --paper mpe-psn\|imp/);
     expect(() => parseOfficialArgs(["--paper", "x"])).toThrow(/--paper must be one of mpe-psn, imp, got 'x'/);
     expect(() => parseOfficialArgs(["--paper", "mpe-psn", "--commit", "main"])).toThrow(/7 to 40 hex digits/);
-    expect(() => parseOfficialArgs(["--paper", "mpe-psn", "--bogus"])).toThrow(/bogus/);
+    expect(() => parseOfficialArgs(["--paper", "mpe-psn", "--bogus"])).toThrow(/official-logs: Unknown option '--bogus'; expected one of --paper <value>, --commit <value>/);
+    expect(() => parseOfficialArgs(["--paper"])).toThrow("official-logs: --paper needs a value: mpe-psn or imp");
     expect(parseOfficialArgs(["--paper", "imp", "--commit", "94734ce"])).toMatchObject({ paper: "imp", commit: "94734ce" });
   });
 });

@@ -17,6 +17,7 @@ describe("data/fetch/shd.ts", () => {
     expect(parseShdArgs(["--from", "x", "--skip-md5"])).toMatchObject({ skipMd5: true, mirror: "zenkelab" });
     expect(() => parseShdArgs(["--frames", "3"])).toThrow(/Unknown option '--frames'/);
     expect(() => parseShdArgs(["--mirror", "nowhere"])).toThrow(/--mirror must be one of zenkelab, compneuro/);
+    expect(() => parseShdArgs(["--mirror"])).toThrow("shd: --mirror needs a value: zenkelab or compneuro");
   });
 
   it("cross-checks the built-in md5s against a publisher md5sums.txt", () => {

@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { download, md5File, parseFetchArgs } from "../../data/fetch/common.js";
 import { fetchCifar10Dvs } from "../../data/fetch/cifar10-dvs.js";
@@ -83,7 +83,23 @@ describe("data/fetch", () => {
   });
   it("argument errors are explicit", () => {
     expect(() => parseFetchArgs(["--frames", "0"], "x", [10])).toThrow(/--frames expects positive integers/);
-    expect(() => parseFetchArgs(["--bogus"], "x", [10])).toThrow(/unknown argument '--bogus'/);
+    expect(() => parseFetchArgs(["--bogus"], "x", [10])).toThrow(/x: Unknown option '--bogus'; expected one of --root <value>, --from <value>, .*--skip-md5, --help \(try --help\)/);
     expect(() => parseFetchArgs(["--from"], "x", [10])).toThrow(/--from needs a value/);
+  });
+  it("names the option and what its value must be: missing value, option-like value, value on a flag, stray argument", () => {
+    expect(() => parseFetchArgs(["--root"], "x", [10])).toThrow("x: --root needs a value: the raw dataset folder");
+    expect(() => parseFetchArgs(["--root", "--skip-md5"], "x", [10])).toThrow(/x: --root needs a value: the raw dataset folder \(the next argument starts with '-'; write --root=<value>/);
+    expect(() => parseFetchArgs(["--frames"], "x", [10])).toThrow("x: --frames needs a value: positive frame counts like 10,16");
+    expect(() => parseFetchArgs(["--frames", "4,x"], "x", [10])).toThrow("x: --frames expects positive integers like 10,16, got '4,x'");
+    expect(() => parseFetchArgs(["--split-by", "count"], "x", [10])).toThrow("x: --split-by must be 'number' or 'time', got 'count'");
+    expect(() => parseFetchArgs(["--skip-md5=yes"], "x", [10])).toThrow("x: --skip-md5 takes no value");
+    expect(() => parseFetchArgs(["data/raw"], "x", [10])).toThrow(/x: Unexpected argument 'data\/raw'; every argument is an option/);
+    expect(() => parseFetchArgs(["-q"], "x", [10])).toThrow(/x: Unknown option '-q'/);
+  });
+  it("accepts the same options as before, with the same defaults", () => {
+    expect(parseFetchArgs([], "ds", [10])).toEqual({ root: resolve("data/raw/ds"), cache: resolve("data/cache/ds"), frames: [10], splitBy: "number", convert: true, skipMd5: false, help: false });
+    expect(parseFetchArgs(["--root", "r", "--from", "f.zip", "--cache", "c", "--frames", "10,16", "--split-by", "time", "--no-convert", "--skip-md5", "-h"], "ds", [10]))
+      .toEqual({ root: resolve("r"), from: resolve("f.zip"), cache: resolve("c"), frames: [10, 16], splitBy: "time", convert: false, skipMd5: true, help: true });
+    expect(parseFetchArgs(["--root", "a", "--root", "b"], "ds", []).root).toBe(resolve("b")); // the last one wins, as before
   });
 });

@@ -14,6 +14,13 @@ export interface ScaledSetting {
   batchSize: number;
 }
 
+/** A scaled setting that trains on T steps of `size`² frames or images, the network's width scaled by `widthFactor`. */
+export interface FrameSetting extends ScaledSetting {
+  T: number;
+  size: number;
+  widthFactor: number;
+}
+
 
 /** The data a scale reads: synthetic files in the real formats at `smoke`, the fetched data set above. */
 export function dataSourceFor(scale: Scale): DataSource {

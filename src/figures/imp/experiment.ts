@@ -45,20 +45,14 @@ import type { Scale } from "../../lib/repro/verdict.js";
 import { dvsClasses, dvsLoaders, type DvsDataset } from "../common/dvs-data.js";
 import { cifarData } from "../common/cifar-data.js";
 import { rawDataPath } from "../common/data-root.js";
+import type { FrameSetting } from "../common/scale.js";
 
 export type ImpConfig = "48" | "128";
 export type ImpLoss = LossName | `tet-s(${number})`;
 
-export interface ImpDvsSetting {
+export interface ImpDvsSetting extends FrameSetting {
   dataset: Exclude<DvsDataset, "dvsgesture">;
   config: ImpConfig;
-  scale: Scale;
-  T: number;
-  size: number;
-  widthFactor: number;
-  epochs: number;
-  batchSize: number;
-  data: "synthetic" | "real";
 }
 
 export function impDvsSetting(dataset: ImpDvsSetting["dataset"], config: ImpConfig, scale: Scale, T?: number): ImpDvsSetting {
@@ -139,14 +133,9 @@ export const IMAGENETTE_WNIDS = ["n01440764", "n02102040", "n02979186", "n030006
 const RUN_SH_GPUS = 4;
 const RUN_SH_BATCH: Record<18 | 34 | 50, number> = { 18: RUN_SH_GPUS * 192, 34: RUN_SH_GPUS * 128, 50: RUN_SH_GPUS * 48 };
 
-export interface SewSetting {
-  scale: Scale;
-  T: number;
+export interface SewSetting extends Omit<FrameSetting, "data"> {
   /** Crop side: train RandomResizedCrop(size) + HFlip, test Resize(round(size·256/224)) + CenterCrop(size). */
   size: number;
-  widthFactor: number;
-  epochs: number;
-  batchSize: number;
   lr: number;
   data: "synthetic" | "imagenet";
   /** ImageNet folder (train/, val/); default `$SPIKELAB_DATA/imagenet` or `data/raw/imagenet`. */

@@ -152,7 +152,7 @@ async function sewEnergyRows(ctx: RunContext, depths: (18 | 34 | 50)[], variants
     for (const v of variants) {
       const r = await trainSew(d, v, ctx);
       const step = tf.slice(r.sample, [0, 0], [1, 1]);
-      const e = networkEnergy(r.model, step, [r.sample], 4);
+      const e = await networkEnergy(r.model, step, [r.sample], 4);
       step.dispose();
       r.sample.dispose();
       disposeModule(r.model);

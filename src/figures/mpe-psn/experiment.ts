@@ -14,6 +14,7 @@
 import { tf } from "../../lib/backend/tf.js";
 import type { FrameLoader } from "../../lib/data/loader.js";
 import { dvsClasses, dvsLoaders, type DvsDataset } from "../common/dvs-data.js";
+import type { FrameSetting } from "../common/scale.js";
 import { Compose, RandomCrop, RandomHorizontalFlip } from "../../lib/data/transforms/index.js";
 import { leafModules, type Module } from "../../lib/layers/module.js";
 import { LOSSES } from "../../lib/losses/index.js";
@@ -32,20 +33,14 @@ import type { Scale } from "../../lib/repro/verdict.js";
 export type MpeDataset = DvsDataset;
 export type MpeNeuron = "mpe-psn" | "lif";
 
-export interface MpeSetting {
+export interface MpeSetting extends FrameSetting {
   dataset: MpeDataset;
-  scale: Scale;
-  T: number;
   /** Frame size after resize (square). */
   size: number;
-  widthFactor: number;
-  epochs: number;
-  batchSize: number;
   lr: number;
   lambdaMem: number;
   /** First epoch without L_mem (150 of 230 in the official code, scaled at reduced scales). */
   cutoffEpoch: number;
-  data: "synthetic" | "real";
   numClasses: number;
 }
 

@@ -63,7 +63,7 @@ async function testBatches(test: FrameLoader): Promise<tf.Tensor[]> {
 /** Per spiking layer (conv.0 … conv.4, fc1) rate in %, in forward order. */
 export async function neuronLayerRates(model: Module, test: FrameLoader): Promise<[string, number][]> {
   const xs = await testBatches(test);
-  const rates = networkFiringRates(model, xs);
+  const rates = await networkFiringRates(model, xs);
   xs.forEach((x) => x.dispose());
   return [...rates].filter(([name]) => name.endsWith(".neuron")).map(([n, r]) => [n, 100 * r]);
 }

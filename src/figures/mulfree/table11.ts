@@ -77,12 +77,12 @@ function build(kind: NeuronKind, T: number, s: SpeedSetting, k: number, strategy
 interface Arm { variant: SpeedVariant; model: Module; k?: number; selection?: AutoselectResult }
 
 /** Every network timed at one T: PSN, then per k ≤ T each fixed strategy and the autoselected one. */
-function armsAt(T: number, s: SpeedSetting, x: tf.Tensor, seed: number): Arm[] {
+async function armsAt(T: number, s: SpeedSetting, x: tf.Tensor, seed: number): Promise<Arm[]> {
   const arms: Arm[] = [{ variant: "psn", model: build("psn", T, s, 1, "shift") }];
   for (const k of s.ks.filter((kk) => kk <= T)) {
     for (const strategy of MULFREE_STRATEGIES) arms.push({ variant: `k=${k}/${strategy}`, model: build("mulfree-psn", T, s, k, strategy) });
     const model = build("mulfree-psn", T, s, k, "shift");
-    arms.push({ variant: `k=${k}/autoselect`, model, k, selection: autoselectStrategies(model, x, { m: 2, seed }) });
+    arms.push({ variant: `k=${k}/autoselect`, model, k, selection: await autoselectStrategies(model, x, { m: 2, seed }) });
   }
   return arms;
 }
@@ -110,7 +110,7 @@ export async function trainingSpeed(ctx: RunContext): Promise<{ rows: SpeedRow[]
     const arms: Arm[] = [];
     const steppers: ReturnType<typeof trainingStep>[] = [];
     try {
-      arms.push(...armsAt(T, s, x, ctx.seed));
+      arms.push(...(await armsAt(T, s, x, ctx.seed)));
       steppers.push(...arms.map((a) => trainingStep(a.model, x, labels)));
       const samples = timeInterleaved(Object.fromEntries(arms.map((a, i) => [a.variant, steppers[i]!.step])), { repeats: s.steps, warmup: 1, onRound: () => bar.tick(1, `T=${T}`) });
       for (const { variant, k, selection } of arms) {

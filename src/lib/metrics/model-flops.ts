@@ -5,11 +5,18 @@
  * input this gives SOPs and energy (`networkCounts`, `synapticEnergy`).
  */
 import { tf } from "../backend/tf.js";
+import { ColumnConv } from "../layers/column-conv.js";
 import { Conv2d, Linear } from "../layers/linear.js";
+import { withForwardHooks, type ForwardCall } from "../layers/hooks.js";
 import type { Module } from "../layers/module.js";
 import { leafModules, resetModule, setTraining } from "../layers/module.js";
-import { ColumnConv } from "../models/seq-cifar.js";
 import { conv2dFlops, linearFlops } from "./flops.js";
+
+/** The layers that carry synapses (weights applied to every step's input): Conv2d, Linear, ColumnConv. */
+export function synapseLayers(model: Module): [string, Conv2d | Linear | ColumnConv][] {
+  const isSynapse = (m: Module): m is Conv2d | Linear | ColumnConv => m instanceof Conv2d || m instanceof Linear || m instanceof ColumnConv;
+  return leafModules(model, isSynapse).filter((e): e is [string, Conv2d | Linear | ColumnConv] => isSynapse(e[1]));
+}
 
 export interface LayerFlops {
   name: string;
@@ -23,31 +30,21 @@ export interface LayerFlops {
 export function modelFlops(model: Module, input: tf.Tensor): LayerFlops[] {
   if (input.shape[0] !== 1 || input.shape[1] !== 1) throw new Error(`modelFlops: input must be one step of batch 1, [1, 1, ...], got [${input.shape}]`);
   const rows: LayerFlops[] = [];
-  const found = leafModules(model, (m) => m instanceof Conv2d || m instanceof Linear || m instanceof ColumnConv);
-  const restore: (() => void)[] = [];
-  for (const [name, m] of found) {
-    if (!(m instanceof Conv2d || m instanceof Linear || m instanceof ColumnConv)) continue;
-    const orig = m.forward.bind(m);
-    m.forward = (x: tf.Tensor) => {
-      const y = orig(x);
-      const params = (m.parameters?.() ?? []).reduce((s, p) => s + p.variable.size, 0);
-      let flops: number;
-      if (m instanceof Linear) flops = linearFlops(m.inFeatures, m.outFeatures) * (y.size / m.outFeatures);
-      else {
-        const k = m.weight.shape as number[];
-        flops = conv2dFlops({ kernel: [k[0]!, k[1]!], inChannels: k[2]!, outChannels: k[3]!, outSize: [y.shape[2]!, y.shape[3]!] });
-      }
-      rows.push({ name, type: m.constructor.name, outShape: y.shape.slice(2), params, flops });
-      return y;
-    };
-    restore.push(() => { m.forward = orig; });
-  }
+  const count = ({ name, module: m, output: y }: ForwardCall) => {
+    const params = (m.parameters?.() ?? []).reduce((s, p) => s + p.variable.size, 0);
+    let flops: number;
+    if (m instanceof Linear) flops = linearFlops(m.inFeatures, m.outFeatures) * (y.size / m.outFeatures);
+    else {
+      const k = (m as Conv2d | ColumnConv).weight.shape as number[];
+      flops = conv2dFlops({ kernel: [k[0]!, k[1]!], inChannels: k[2]!, outChannels: k[3]!, outSize: [y.shape[2]!, y.shape[3]!] });
+    }
+    rows.push({ name, type: m.constructor.name, outShape: y.shape.slice(2), params, flops });
+  };
   try {
     setTraining(model, false);
     resetModule(model);
-    tf.tidy(() => model.forward(input));
+    withForwardHooks(synapseLayers(model), count, () => tf.tidy(() => { model.forward(input); }));
   } finally {
-    restore.forEach((r) => r());
     resetModule(model);
     setTraining(model, true);
   }

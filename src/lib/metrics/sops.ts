@@ -7,43 +7,30 @@
  * multiply-accumulates (`modelFlops`), E_MAC 4.6 pJ and E_AC 0.9 pJ (45 nm, `ENERGY_PRESETS.fp32`).
  */
 import { tf } from "../backend/tf.js";
-import { Conv2d, Linear } from "../layers/linear.js";
-import { leafModules, resetModule, setTraining, type Module } from "../layers/module.js";
-import { ColumnConv } from "../models/seq-cifar.js";
+import { withForwardHooks } from "../layers/hooks.js";
+import type { Module } from "../layers/module.js";
 import { synapticEnergy, type EnergyBreakdown } from "./energy.js";
 import { networkCounts } from "./flops.js";
-import { modelFlops } from "./model-flops.js";
-import { isSpikeTensor } from "./rates.js";
-
-const isSynapse = (m: Module) => m instanceof Conv2d || m instanceof Linear || m instanceof ColumnConv;
+import { modelFlops, synapseLayers } from "./model-flops.js";
+import { evaluationPasses, TensorSummaries } from "./rates.js";
 
 /** Firing rate of each synaptic layer's input over `batches` (eval mode); undefined where the input is not spikes. */
-export function synapseInputRates(model: Module, batches: Iterable<tf.Tensor>): Map<string, number | undefined> {
+export async function synapseInputRates(model: Module, batches: Iterable<tf.Tensor>): Promise<Map<string, number | undefined>> {
   const sums = new Map<string, { s: number; n: number; spikes: boolean }>();
-  const restore: (() => void)[] = [];
-  for (const [name, m] of leafModules(model, isSynapse)) {
-    if (!isSynapse(m)) continue;
-    const orig = m.forward.bind(m);
-    m.forward = (x: tf.Tensor) => {
-      const acc = sums.get(name) ?? { s: 0, n: 0, spikes: true };
-      acc.spikes &&= isSpikeTensor(x);
-      acc.s += tf.tidy(() => tf.sum(x)).dataSync()[0]!;
-      acc.n += x.size;
-      sums.set(name, acc);
-      return orig(x);
-    };
-    restore.push(() => { m.forward = orig; });
-  }
+  const seen = new TensorSummaries();
   try {
-    setTraining(model, false);
-    for (const x of batches) {
-      resetModule(model);
-      tf.tidy(() => model.forward(x));
-    }
+    await withForwardHooks(synapseLayers(model), ({ name, input }) => seen.add(name, input), () =>
+      evaluationPasses(model, batches, async () => {
+        for (const o of await seen.read()) {
+          const acc = sums.get(o.name) ?? { s: 0, n: 0, spikes: true };
+          acc.spikes &&= o.isSpikes;
+          acc.s += o.sum;
+          acc.n += o.size;
+          sums.set(o.name, acc);
+        }
+      }));
   } finally {
-    restore.forEach((r) => r());
-    resetModule(model);
-    setTraining(model, true);
+    seen.dispose(); // what a pass that threw left unread
   }
   return new Map([...sums].map(([k, v]) => [k, v.spikes && v.n ? v.s / v.n : undefined]));
 }
@@ -61,9 +48,9 @@ export interface NetworkEnergy {
  * `batches` the evaluation inputs `[T, B, …]` (for the rates). Layers whose input is not spikes after the
  * first are counted as MACs at every step (e.g. a real-valued residual sum) and listed.
  */
-export function networkEnergy(model: Module, step: tf.Tensor, batches: Iterable<tf.Tensor>, T: number): NetworkEnergy {
+export async function networkEnergy(model: Module, step: tf.Tensor, batches: Iterable<tf.Tensor>, T: number): Promise<NetworkEnergy> {
   const flops = modelFlops(model, step);
-  const rates = synapseInputRates(model, batches);
+  const rates = await synapseInputRates(model, batches);
   const perLayer = flops.map((l) => ({ name: l.name, flops: l.flops, ...(rates.get(l.name) !== undefined ? { inputRate: rates.get(l.name)! } : {}) }));
   const spiking = perLayer.filter((l, i) => i > 0 && l.inputRate !== undefined);
   const dense = perLayer.filter((l, i) => i === 0 || l.inputRate === undefined);

@@ -6,31 +6,13 @@
  * [INFERENCE, papers.md §4.4]; pooling halves the column (32 → 16 → 8).
  */
 import { tf } from "../backend/tf.js";
+import { ColumnConv } from "../layers/column-conv.js";
 import { Linear } from "../layers/linear.js";
-import type { Module, NamedParameter } from "../layers/module.js";
+import type { Module } from "../layers/module.js";
 import { BatchNorm } from "../layers/norm.js";
 import { Flatten } from "../layers/pool.js";
 import { seqToAnn } from "../layers/seq.js";
 import { Named, type NeuronFactory } from "./common.js";
-
-let uid = 0;
-
-/** 1-D convolution along the column axis H of [T, B, H, 1, C] (kernel [k, 1], "same" padding). */
-export class ColumnConv implements Module {
-  readonly weight: tf.Variable;
-  readonly bias: tf.Variable;
-  constructor(readonly cin: number, readonly cout: number, readonly k = 3, seed = 0) {
-    const bound = 1 / Math.sqrt(cin * k);
-    this.weight = tf.variable(tf.randomUniform([k, 1, cin, cout], -bound, bound, "float32", seed), true, `colconv${uid}.weight`);
-    this.bias = tf.variable(tf.randomUniform([cout], -bound, bound, "float32", seed + 1), true, `colconv${uid++}.bias`);
-  }
-  forward(x: tf.Tensor): tf.Tensor {
-    return seqToAnn(x, (f) => tf.add(tf.conv2d(f as tf.Tensor4D, this.weight as tf.Tensor4D, 1, "same"), this.bias));
-  }
-  parameters(): NamedParameter[] {
-    return [{ name: "weight", variable: this.weight, group: "weight" }, { name: "bias", variable: this.bias, group: "bias" }];
-  }
-}
 
 /** Average pooling by 2 along the column axis. */
 class ColumnPool implements Module {

@@ -13,6 +13,7 @@
  * multiply-adds (what a shift-add kernel computes).
  */
 import { tf } from "../backend/tf.js";
+import { withForwardHooks } from "../layers/hooks.js";
 import { leafModules, type Module } from "../layers/module.js";
 import { mulFreeCharge, MulFreePSN, MULFREE_STRATEGIES, type MulFreeStrategy } from "./mulfree-psn.js";
 import { quantizePow2 } from "./quantize.js";
@@ -44,25 +45,37 @@ export interface AutoselectResult {
   overheadMs: number;
 }
 
-/** Forward + backward time of one layer's charge under `strategy`: mean of the last m of 2m + 1 runs, ms. */
-export function timeChargeStrategy(layer: MulFreePSN, shape: readonly number[], strategy: MulFreeStrategy, m = 2, seed = 0): number {
+/**
+ * Forward + backward time of one layer's charge under `strategy`: mean of the last m of 2m + 1 runs, ms.
+ * Each run ends when its value and gradient have been read back (`await data()`: webgpu has no `dataSync`).
+ */
+export async function timeChargeStrategy(layer: MulFreePSN, shape: readonly number[], strategy: MulFreeStrategy, m = 2, seed = 0): Promise<number> {
   const x = tf.randomNormal(shape as number[], 0, 1, "float32", seed);
   const z = tf.randomNormal(shape as number[], 0, 1, "float32", seed + 1);
-  const run = () => {
+  const run = async () => {
     const t0 = performance.now();
     const { value, grads } = tf.variableGrads(() => tf.tidy(() => {
       const w = layer.quantize ? quantizePow2(layer.weight, layer.quantGrad) : layer.weight;
       return tf.sum(tf.mul(mulFreeCharge(x, w, layer.dilation, strategy), z)) as tf.Scalar;
     }), [layer.weight]);
-    value.dataSync();
-    Object.values(grads).forEach((g) => { g.dataSync(); g.dispose(); });
-    value.dispose();
+    try {
+      await value.data();
+      for (const g of Object.values(grads)) await g.data();
+    } finally {
+      Object.values(grads).forEach((g) => g.dispose());
+      value.dispose();
+    }
     return performance.now() - t0;
   };
-  const times = Array.from({ length: 2 * m + 1 }, run).slice(m + 1);
-  x.dispose();
-  z.dispose();
-  return times.reduce((a, b) => a + b, 0) / times.length;
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < 2 * m + 1; i++) times.push(await run());
+    const kept = times.slice(m + 1);
+    return kept.reduce((a, b) => a + b, 0) / kept.length;
+  } finally {
+    x.dispose();
+    z.dispose();
+  }
 }
 
 /** Every mul-free layer of `model` with its name, looking through channel adapters. */
@@ -79,7 +92,7 @@ export function mulFreeLayers(model: Module): [string, MulFreePSN][] {
  * Algorithm 1: records each mul-free layer's input shape with one forward of `sample`, times every
  * candidate per layer, and sets each layer's `strategy` to its fastest. Returns the timings.
  */
-export function autoselectStrategies(model: Module, sample: tf.Tensor, opts: AutoselectOptions = {}): AutoselectResult {
+export async function autoselectStrategies(model: Module, sample: tf.Tensor, opts: AutoselectOptions = {}): Promise<AutoselectResult> {
   const t0 = performance.now();
   const m = opts.m ?? 2;
   if (!(Number.isInteger(m) && m >= 1)) throw new Error(`autoselectStrategies: m must be an integer >= 1, got ${m}`);
@@ -87,27 +100,21 @@ export function autoselectStrategies(model: Module, sample: tf.Tensor, opts: Aut
   for (const c of candidates) if (!MULFREE_STRATEGIES.includes(c)) throw new Error(`autoselectStrategies: unknown candidate ${JSON.stringify(c)}; expected ${MULFREE_STRATEGIES.join(", ")}`);
   const layers = mulFreeLayers(model);
   if (layers.length === 0) throw new Error("autoselectStrategies: the model has no MulFreePSN layer");
-  const shapes = new Map<MulFreePSN, number[]>();
-  const originals = layers.map(([, l]) => {
-    const f = l.forward.bind(l);
-    l.forward = (x: tf.Tensor) => { shapes.set(l, x.shape); return f(x); };
-    return f;
-  });
-  try {
+  const shapes = new Map<Module, number[]>();
+  withForwardHooks(layers, ({ module, input }) => { shapes.set(module, input.shape); }, () => {
     model.reset?.();
     tf.tidy(() => { model.forward(sample); });
     model.reset?.();
-  } finally {
-    layers.forEach(([, l], i) => { l.forward = originals[i]!; });
-  }
-  const out: LayerChoice[] = layers.map(([name, l], i) => {
+  });
+  const out: LayerChoice[] = [];
+  for (const [i, [name, l]] of layers.entries()) {
     const shape = shapes.get(l);
     if (!shape) throw new Error(`autoselectStrategies: layer ${name} was not reached by the sample forward pass`);
     const timesMs: Partial<Record<MulFreeStrategy, number>> = {};
-    for (const c of candidates) timesMs[c] = timeChargeStrategy(l, shape, c, m, (opts.seed ?? 0) + 2 * i);
+    for (const c of candidates) timesMs[c] = await timeChargeStrategy(l, shape, c, m, (opts.seed ?? 0) + 2 * i);
     const chosen = candidates.reduce((best, c) => (timesMs[c]! < timesMs[best]! ? c : best), candidates[0]!);
     l.strategy = chosen;
-    return { name, shape: [...shape], k: l.k, dilation: l.dilation, timesMs, chosen };
-  });
+    out.push({ name, shape: [...shape], k: l.k, dilation: l.dilation, timesMs, chosen });
+  }
   return { layout: "time-first", layers: out, totalMs: out.reduce((s, c) => s + c.timesMs[c.chosen]!, 0), overheadMs: performance.now() - t0 };
 }

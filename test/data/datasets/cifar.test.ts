@@ -1,7 +1,7 @@
 // CIFAR-10/100 binary batches: hand-written bytes, round trips, bad input, sequence layouts, fetch --from.
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fetchCifar, parseCifarArgs } from "../../../data/fetch/cifar.js";
 import { CIFAR_PIXELS, CIFAR_VARIANTS, CifarSequenceSource, decodeCifarBinary, encodeCifarBinary, loadCifar, writeCifarFolder, type CifarSet } from "../../../src/lib/data/datasets/cifar.js";
@@ -138,5 +138,9 @@ describe("synthetic CIFAR and data/fetch/cifar.ts", () => {
     expect([ok.train, ok.test]).toEqual([200, 100]);
     expect(() => parseCifarArgs(["--variant", "7"])).toThrow(/--variant must be 10 or 100, got '7'/);
     expect(() => parseCifarArgs([])).toThrow(/pass --variant 10 or --variant 100/);
+    expect(() => parseCifarArgs(["--variant"])).toThrow("cifar: --variant needs a value: 10 or 100");
+    expect(() => parseCifarArgs(["--variant", "10", "--clases", "x"])).toThrow(/cifar: Unknown option '--clases'; expected one of .*--variant <value>/);
+    expect(parseCifarArgs(["--variant", "cifar10"]).args.root).toBe(resolve("data/raw/cifar10")); // the default root follows the variant
+    expect(parseCifarArgs(["--variant", "100", "--root", "r"]).args.root).toBe(resolve("r"));
   });
 });

@@ -39,7 +39,7 @@ describe("IMP ImageNet tables, small-scale code path", () => {
     expect(a.sample.shape).toEqual([2, 2, 16, 16, 3]); // [T, B (2 val images = one micro-batch), S, S, 3]
     expect(a.finalTestAcc).toBeGreaterThanOrEqual(0);
     const step = tf.slice(a.sample, [0, 0], [1, 1]);
-    const e = networkEnergy(a.model, step, [a.sample], 2);
+    const e = await networkEnergy(a.model, step, [a.sample], 2);
     expect(e.sops).toBeGreaterThanOrEqual(0);
     step.dispose();
     const b = await trainSew(18, { loss: "lts", imp: false }, ctx, s); // reloaded, not retrained
