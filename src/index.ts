@@ -39,9 +39,9 @@ export type { SnnLoss, LossName, Labels, TETOptions, MpeLossOptions } from "./li
 // Layers and modules
 export {
   Conv2d, Linear, BatchNorm, TEBN, Dropout, AvgPool2d, MaxPool2d, GlobalAvgPool, Flatten, Sequential, VotingLayer, FramesToNHWC,
-  Dcls1d, seqToAnn, foldTime, unfoldTime, parametersOf, buffersOf, resetModule, reseedModule, setTraining, leafModules, disposeModule,
+  Dcls1d, ColumnConv, withForwardHooks, seqToAnn, foldTime, unfoldTime, parametersOf, buffersOf, resetModule, reseedModule, setTraining, leafModules, disposeModule,
 } from "./lib/layers/index.js";
-export type { Module, NamedParameter, NamedBuffer, ParamGroup, Conv2dOptions, LinearOptions, Dcls1dOptions, InitKind } from "./lib/layers/index.js";
+export type { Module, NamedParameter, NamedBuffer, ParamGroup, ForwardCall, ForwardHook, Conv2dOptions, LinearOptions, Dcls1dOptions, InitKind } from "./lib/layers/index.js";
 
 // Networks of the papers' architectures, neuron factories, weights
 export {

@@ -6,3 +6,4 @@ export * from "./norm.js";
 export * from "./pool.js";
 export * from "./dropout.js";
 export * from "./dcls.js";
+export * from "./hooks.js";
