@@ -39,6 +39,9 @@ describe("package root (the public API)", () => {
     }
   });
   it("is a subset of spikelab/internal (one implementation per name)", () => {
-    for (const [name, value] of Object.entries(root)) expect((internal as Record<string, unknown>)[name], name).toBe(value);
+    for (const [name, value] of Object.entries(root)) {
+      expect(value, `${name} is defined (a re-export of a missing name is undefined at run time)`).toBeDefined();
+      expect((internal as Record<string, unknown>)[name], name).toBe(value);
+    }
   });
 });
