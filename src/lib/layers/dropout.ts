@@ -2,10 +2,13 @@
  * Sequence-constant dropout (SpikingJelly `layer.Dropout`): one mask per sequence, drawn on the first
  * forward after `reset()` and reused for every time step, so a neuron is either silent or kept for the
  * whole sequence. Kept units are scaled by 1/(1 − p); identity in evaluation. Masks come from an
- * explicit seed that the trainer sets per step (`reseed`).
+ * explicit seed that the trainer sets per step (`reseed`), and are drawn per sample (`sampleUniform`):
+ * sample b's mask depends on (seed, draw, b) only, so splitting the batch over workers or micro-batches
+ * does not change it. Input `[T, B, ...]`.
  */
 import { tf } from "../backend/tf.js";
 import type { Module } from "./module.js";
+import { sampleUniform } from "./sample-noise.js";
 
 export class Dropout implements Module {
   private mask: tf.Tensor | null = null;
@@ -23,7 +26,9 @@ export class Dropout implements Module {
     const perStep = x.shape.slice(1);
     if (!this.mask || this.mask.shape.join() !== perStep.join()) {
       this.mask?.dispose();
-      this.mask = tf.keep(tf.tidy(() => tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(perStep, 0, 1, "float32", this.seed * 7919 + this.draws++), this.p), "float32"), 1 - this.p)));
+      const u = sampleUniform(perStep, 0, this.seed * 7919 + this.draws++);
+      this.mask = tf.keep(tf.tidy(() => tf.div(tf.cast(tf.greaterEqual(u, this.p), "float32"), 1 - this.p)));
+      u.dispose();
     }
     return tf.mul(x, this.mask);
   }

@@ -5,12 +5,17 @@
  * r ← (1 − m)·r + m·batch with momentum m = 0.1 and the unbiased variance; evaluation uses the
  * running estimates. y = γ·(x − μ)/√(σ² + ε) + β, ε = 1e-5.
  *
+ * When the batch is split over workers (`BatchShard.allReduce`), the statistics are the whole batch's
+ * (`sync-norm.ts`), so the split does not change the result.
+ *
  * TEBN (temporal effective BN, used by the IMP 48×48 VGG): the same BN shared over T·B, whose output
  * at step t is multiplied by a learnable scalar te_t (init 1, no weight decay).
  */
 import { detach } from "../backend/detach.js";
 import { tf } from "../backend/tf.js";
+import { currentBatchShard } from "./batch-shard.js";
 import type { Module, NamedBuffer, NamedParameter } from "./module.js";
+import { syncBatchNormForward } from "./sync-norm.js";
 
 let uid = 0;
 
@@ -35,6 +40,9 @@ export class BatchNorm implements Module {
     if (!this.training) {
       return tf.tidy(() => tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, this.gamma, this.eps));
     }
+    // The group's batch is split over workers: statistics and gradient sums all-reduced over them (SyncBN).
+    const { allReduce } = currentBatchShard();
+    if (allReduce) return syncBatchNormForward(this, x, allReduce);
     // Statistics and gradient on the [N, C] view (N = T·B·H·W), every sum over N written as a product
     // with a ones row, 1ᵀ·(·): on wasm a reduction over the leading axes of a rank-5 tensor is ~100× slower
     // than XNNPACK's matrix product (measured: 386 ms vs 0.3 ms for [131072, 8]), and it dominated

@@ -20,6 +20,7 @@
 import { detach } from "../backend/detach.js";
 import { tf } from "../backend/tf.js";
 import type { Module, NamedParameter } from "../layers/module.js";
+import { sampleUniform } from "../layers/sample-noise.js";
 import { triangle, type Surrogate } from "../surrogate.js";
 import { checkStepMode, stopGradient, type ParallelNeuronResult, type ParallelNodeOptions } from "./base.js";
 import { legacyLifMultiStep } from "./legacy-lif.js";
@@ -49,12 +50,16 @@ export function mpeEstimate(x: tf.Tensor, draws: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Bernoulli(sigmoid(X)) draws from an explicit seed. The probabilities are computed from X detached
+ * Bernoulli(sigmoid(X)) draws from an explicit seed, per sample of x [T, B, ...] (`sampleUniform` on axis 1:
+ * a sample draws the same wherever the batch is split). The probabilities are computed from X detached
  * from the gradient tape (`detach`: same values, no copy, no read-back): the draw carries no
  * gradient, and TF.js has no gradient for the comparison it needs.
  */
 export function mpeDraws(x: tf.Tensor, seed: number): tf.Tensor {
-  return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(x.shape, 0, 1, "float32", seed), tf.sigmoid(detach(tf.cast(x, "float32")))), "float32"));
+  const u = sampleUniform(x.shape, 1, seed);
+  const draws = tf.tidy(() => tf.cast(tf.less(u, tf.sigmoid(detach(tf.cast(x, "float32")))), "float32"));
+  u.dispose();
+  return draws;
 }
 
 /**

@@ -9,6 +9,7 @@
 import { tf } from "../backend/tf.js";
 import type { Labels } from "../losses/cross-entropy.js";
 import type { SnnLoss } from "../losses/index.js";
+import { withBatchShard } from "../layers/batch-shard.js";
 import { parametersOf, resetModule, type Module } from "../layers/module.js";
 import type { MixedBatch } from "./mixing.js";
 import { namedGrads } from "./named-grads.js";
@@ -28,6 +29,11 @@ export interface StepInput {
   labels: Int32Array;
   mix: MixedBatch | null;
   ctx: ObjectiveContext;
+  /**
+   * The seed the trainer reseeded the model's draws with this step; engines with model copies (`parallel/`) need
+   * it to reseed theirs.
+   */
+  moduleSeed?: number;
 }
 
 export interface StepGradients {
@@ -65,8 +71,8 @@ async function countCorrect(pred: tf.Tensor, labels: Int32Array): Promise<number
 }
 
 /** The objective of one (micro-)batch, mixing included. */
-function mixedObjective(objective: Objective, out: tf.Tensor, y: Int32Array, yFlip: Int32Array | undefined,
-  mix: MixedBatch | null, ctx: ObjectiveContext): tf.Scalar {
+export function mixedObjective(objective: Objective, out: tf.Tensor, y: Int32Array, yFlip: Int32Array | undefined,
+  mix: Pick<MixedBatch, "kind" | "lambda"> | null, ctx: ObjectiveContext): tf.Scalar {
   const l = objective(out, y, ctx);
   if (!mix || mix.kind === "none") return l;
   return tf.add(tf.mul(l, mix.lambda), tf.mul(objective(out, yFlip!, ctx), 1 - mix.lambda)) as tf.Scalar;
@@ -86,12 +92,13 @@ export function localGradients(o: LocalGradientOptions): GradientEngine {
         const xm = k === 1 ? x : tf.slice(x, [0, lo], [-1, hi - lo]);
         const ym = labels.subarray(lo, hi), yFlip = mix?.labelsB.subarray(lo, hi);
         let pred: tf.Tensor | null = null;
-        const r = namedGrads(params, () => {
+        // Offset lo: the micro-batch's per-sample draws are those of samples lo…hi − 1 of the batch.
+        const r = withBatchShard({ offset: lo }, () => namedGrads(params, () => {
           resetModule(o.model);
           const out = o.model.forward(xm);
           pred = tf.keep(tf.tidy(() => o.loss.predict(out)));
           return mixedObjective(objective, out, ym, yFlip, mix, ctx);
-        });
+        }));
         if (xm !== x) xm.dispose();
         correct += await countCorrect(pred!, ym);
         (pred as tf.Tensor | null)?.dispose();

@@ -27,6 +27,9 @@ import { evaluate } from "./evaluate.js";
 import { clipByGlobalNorm, guardNonFinite, type NonFiniteRule } from "./gradients.js";
 import { mixBatch, type MixOptions } from "./mixing.js";
 import type { Optimizer } from "./optimizers.js";
+import { parallelGradients } from "./parallel/engine.js";
+import type { WorkerSetup } from "./parallel/protocol.js";
+import { resolveWorkers, type WorkersOption } from "./parallel/workers.js";
 import type { Schedule } from "./schedules.js";
 
 export type { BatchSource, TrainBatch } from "./batch-source.js";
@@ -65,6 +68,13 @@ export interface TrainConfig {
    * ImageNet run.sh: 4 GPUs × 192), so micro-batches of the per-GPU size reproduce that setting. Default 1.
    */
   microBatches?: number;
+  /**
+   * Gradient worker threads (`parallel/`): a count, or `"auto"` (default) = `SPIKELAB_WORKERS` or the physical
+   * cores (≤ 8) — used only with a `workerSetup`; 1 computes in this process. Changes the speed, not the result.
+   */
+  workers?: WorkersOption;
+  /** How each worker builds the same model, loss and objective as this config's (see `WorkerSetup`). */
+  workerSetup?: WorkerSetup;
   /** Run folder for metrics.jsonl and checkpoints. */
   outDir?: string;
   /** Save a checkpoint every N optimiser steps (and at each epoch end). 0 = only at epoch ends. */
@@ -170,12 +180,13 @@ async function trainStep(cfg: TrainConfig, run: Run, engine: GradientEngine, epo
   const b = await cfg.train.batch(epoch, index);
   const frac = cfg.scheduleBy === "iteration" ? epoch + index / nb : epoch;
   const lr = cfg.schedule(frac);
-  reseedModule(cfg.model, stepSeed(cfg.seed, prog.step, 1));
+  const moduleSeed = stepSeed(cfg.seed, prog.step, 1);
+  reseedModule(cfg.model, moduleSeed);
   const mixOn = cfg.mix && (cfg.mix.offFromEpoch === undefined || epoch < cfg.mix.offFromEpoch);
   const mix = mixOn ? mixBatch(b.x, b.labels, new Rng(stepSeed(cfg.seed, prog.step, 2)), cfg.mix!) : null;
   const ctx: ObjectiveContext = { epoch, step: prog.step, model: cfg.model };
   try {
-    const r = await engine.gradients({ x: mix?.x ?? b.x, labels: b.labels, mix, ctx });
+    const r = await engine.gradients({ x: mix?.x ?? b.x, labels: b.labels, mix, ctx, moduleSeed });
     await applyGradients(cfg, run, r.grads, lr, frac);
     const B = b.labels.length;
     prog.acc.lossSum += r.loss * B;
@@ -232,7 +243,9 @@ export async function train(cfg: TrainConfig): Promise<{ history: EpochRecord[];
   const run = openRun(cfg);
   const { prog } = run;
   const every = cfg.checkpointEvery ?? 0;
-  const engine = localGradients({ model: cfg.model, loss: cfg.loss, objective: cfg.objective, microBatches: cfg.microBatches });
+  const local = { model: cfg.model, loss: cfg.loss, objective: cfg.objective, microBatches: cfg.microBatches };
+  const workers = resolveWorkers(cfg.workers, cfg.workerSetup !== undefined);
+  const engine = workers > 1 ? parallelGradients({ ...local, workers, setup: cfg.workerSetup! }) : localGradients(local);
   setTraining(cfg.model, true);
   try {
     for (; prog.epoch < cfg.epochs; prog.epoch++, prog.nextBatch = 0, prog.acc = freshSums()) {

@@ -1,0 +1,79 @@
+/**
+ * Synchronised batch normalisation (SyncBN): the training-mode BN of a normalisation group whose samples
+ * are split over several parts (workers), each part holding x_p ∈ R^{N_p×C}, N = Σ_p N_p.
+ *
+ * Forward, with Σ the all-reduce over parts (`BatchShard.allReduce`, fixed order, float64):
+ *   μ = Σ_p 1ᵀx_p / N,   σ² = Σ_p 1ᵀ(x_p − μ)² / N   (two passes, as the single-part BN computes them),
+ *   x̂ = (x − μ)·r, r = (σ² + ε)^(−½), y = γ·x̂ + β;
+ * running estimates r ← (1 − m)·r + m·(μ, σ²·N/(N − 1)) — identical in every part.
+ * Backward, dy the gradient of the *total* loss at this part's outputs:
+ *   Dβ = Σ_p 1ᵀdy_p,  Dγ = Σ_p 1ᵀ(dy_p ⊙ x̂_p),  ∂x_p = (γ·r/N)·(N·dy_p − Dβ − x̂_p ⊙ Dγ),
+ * while the parameter gradients returned are this part's own 1ᵀdy_p and 1ᵀ(dy_p ⊙ x̂_p): the trainer sums
+ * parameter gradients over parts. The backward all-reduce runs inside the custom gradient, synchronously,
+ * so every part must run the same graph (same layers in the same order) — which data-parallel copies do.
+ */
+import { tf } from "../backend/tf.js";
+import type { BatchNorm } from "./norm.js";
+
+type AllReduce = (values: Float64Array) => Float64Array;
+
+function columnSums(ones: tf.Tensor2D, m: tf.Tensor2D): Float64Array {
+  const s = tf.matMul(ones, m);
+  const v = Float64Array.from(s.dataSync());
+  s.dispose();
+  return v;
+}
+
+/** Training-mode forward of `bn` on x [..., C] with the statistics of every part of the group. */
+export function syncBatchNormForward(bn: BatchNorm, x: tf.Tensor, allReduce: AllReduce): tf.Tensor {
+  const C = bn.channels;
+  const n = x.size / C;
+  const x2 = tf.reshape(x, [n, C]) as tf.Tensor2D;
+  const ones = tf.ones([1, n]) as tf.Tensor2D;
+  const local1 = new Float64Array(C + 1);
+  local1.set(columnSums(ones, x2));
+  local1[C] = n;
+  const total1 = allReduce(local1);
+  const N = total1[C]!;
+  const mean = tf.tensor(Float32Array.from(total1.subarray(0, C), (s) => s / N), [1, C], "float32");
+  const sq = tf.tidy(() => tf.square(tf.sub(x2, mean))) as tf.Tensor2D;
+  const total2 = allReduce(columnSums(ones, sq));
+  sq.dispose();
+  const variance = tf.tensor(Float32Array.from(total2, (s) => s / N), [1, C], "float32");
+  tf.tidy(() => {
+    const m = tf.reshape(mean, [C]), v = tf.reshape(variance, [C]);
+    bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - bn.momentum), tf.mul(m, bn.momentum)));
+    bn.runningVar.assign(tf.add(tf.mul(bn.runningVar, 1 - bn.momentum), tf.mul(v, bn.momentum * (N / Math.max(1, N - 1)))));
+  });
+  const y2 = syncBatchNormTrain(x2, mean, variance, bn.gamma, bn.beta, bn.eps, N, allReduce);
+  const y = tf.reshape(y2, x.shape);
+  tf.dispose([x2, ones, mean, variance, y2]);
+  return y;
+}
+
+function syncBatchNormTrain(x: tf.Tensor2D, mean: tf.Tensor, variance: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number, N: number, allReduce: AllReduce): tf.Tensor2D {
+  const [n, C] = x.shape;
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xs, g, b, mu, v, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const r = tf.rsqrt(tf.add(v, eps));
+    const xHat = tf.mul(tf.sub(xs, mu), r);
+    save([xHat, r, g, tf.ones([1, n])]);
+    return {
+      value: tf.add(tf.mul(xHat, g), b),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xh, rr, gg, ones] = saved as [tf.Tensor2D, tf.Tensor, tf.Tensor, tf.Tensor2D];
+        const dBeta = tf.matMul(ones, dy as tf.Tensor2D);
+        const dGamma = tf.matMul(ones, tf.mul(dy, xh) as tf.Tensor2D);
+        const local = new Float64Array(2 * C);
+        local.set(dBeta.dataSync());
+        local.set(dGamma.dataSync(), C);
+        const total = allReduce(local);
+        const sumBeta = tf.tensor(Float32Array.from(total.subarray(0, C)), [1, C], "float32");
+        const sumGamma = tf.tensor(Float32Array.from(total.subarray(C)), [1, C], "float32");
+        const dx = tf.mul(tf.div(tf.mul(gg, rr), N), tf.sub(tf.sub(tf.mul(dy, N), sumBeta), tf.mul(xh, sumGamma)));
+        return [dx, tf.reshape(dGamma, [C]), tf.reshape(dBeta, [C]), tf.zeros([1, C]), tf.zeros([1, C])];
+      },
+    };
+  });
+  return f(x, gamma, beta, mean, variance) as tf.Tensor2D;
+}

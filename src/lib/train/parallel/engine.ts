@@ -1,0 +1,94 @@
+/**
+ * `parallelGradients`: the {@link GradientEngine} that computes a step's gradients in worker threads
+ * (`pool.ts`, `worker.ts`) instead of this process — the same objective as `localGradients`, whatever the
+ * number of workers.
+ *
+ * Per step: the batch (already mixed), its labels, the parameters and buffers go into shared memory → each of
+ * P = min(workers, smallest micro-batch) workers computes ∇ of its samples' share of every micro-batch, with
+ * BatchNorm synchronised over the P parts of each micro-batch (SyncBN) and per-sample draws keyed by the
+ * sample's index in the batch → the gradient slots are summed in rank order (float32, as the optimiser
+ * sees them) and BN running statistics copied back from worker 0.
+ *
+ * Agreement: for a fixed P the computation is a fixed sequence of float32 operations, so runs repeat
+ * bit-identically; between different P only the order of summations differs (per-channel BN sums,
+ * conv-weight gradient sums over samples, the sum over workers), ≈ 1e-6 relative per step
+ * (test/train/parallel/engine.test.ts bounds it after several steps).
+ */
+import { tf } from "../../backend/tf.js";
+import { currentBackend } from "../../backend/index.js";
+import { buffersOf, parametersOf } from "../../layers/module.js";
+import { microBatchRange, type GradientEngine, type LocalGradientOptions, type StepGradients, type StepInput } from "../batch-gradients.js";
+import { WorkerPool } from "./pool.js";
+import { batchBytes, type WorkerSetup } from "./protocol.js";
+
+export interface ParallelGradientOptions extends LocalGradientOptions {
+  /** Worker threads (≥ 1; use `resolveWorkers` for the default). */
+  workers: number;
+  /** How each worker builds its copy of `model` (and `loss`, `objective`). */
+  setup: WorkerSetup;
+}
+
+export function parallelGradients(o: ParallelGradientOptions): GradientEngine {
+  if (!(Number.isInteger(o.workers) && o.workers >= 1)) throw new Error(`parallelGradients: workers must be a positive integer, got ${o.workers}`);
+  const params = parametersOf(o.model);
+  const buffers = buffersOf(o.model);
+  for (const b of buffers) {
+    if (b.variable.dtype !== "float32") throw new Error(`parallelGradients: buffer '${b.name}' is ${b.variable.dtype}; shared buffers must be float32`);
+  }
+  for (const p of params) {
+    if (p.variable.dtype !== "float32") throw new Error(`parallelGradients: parameter '${p.name}' is ${p.variable.dtype}; shared parameters must be float32`);
+  }
+  const spec = (xs: { name: string; variable: tf.Variable }[]) => xs.map((p) => ({ name: p.name, shape: p.variable.shape.slice() }));
+  let pool: Promise<WorkerPool> | null = null;
+  let data: SharedArrayBuffer | null = null;
+
+  const start = () => WorkerPool.start({
+    workers: o.workers, setup: o.setup, params: spec(params), buffers: spec(buffers),
+    hasObjective: o.objective !== undefined, lossName: o.loss.name, backend: currentBackend()?.rung ?? null,
+  });
+
+  return {
+    async gradients({ x, labels, mix, ctx, moduleSeed }: StepInput): Promise<StepGradients> {
+      if (moduleSeed === undefined) throw new Error("parallelGradients: the step needs its moduleSeed (the seed the model's draws were reseeded with)");
+      const p = await (pool ??= start());
+      const B = labels.length, k = Math.max(1, Math.min(o.microBatches ?? 1, B));
+      if (x.rank < 2 || x.shape[1] !== B) throw new Error(`parallelGradients: x must be [T, B, ...] with B = ${B} labels, got shape [${x.shape}]`);
+      const micro = Array.from({ length: k }, (_, m) => microBatchRange(m, k, B));
+      const parties = Math.min(p.size, ...micro.map(([lo, hi]) => hi - lo));
+
+      let fresh: SharedArrayBuffer | undefined;
+      const need = batchBytes(x.size, B);
+      if (!data || data.byteLength < need) data = fresh = new SharedArrayBuffer(Math.ceil(need * 1.25 / 4) * 4);
+      new Float32Array(data, 0, x.size).set(await x.data() as Float32Array);
+      new Int32Array(data, 4 * x.size, B).set(labels);
+      if (mix) new Int32Array(data, 4 * (x.size + B), B).set(mix.labelsB);
+      for (let i = 0; i < params.length; i++) p.params.view(i).set(await params[i]!.variable.data() as Float32Array);
+      for (let i = 0; i < buffers.length; i++) p.buffersIn.view(i).set(await buffers[i]!.variable.data() as Float32Array);
+
+      const done = await p.step({
+        type: "step", data: fresh, xShape: x.shape.slice(), parties, micro, moduleSeed,
+        epoch: ctx.epoch, step: ctx.step, mix: mix ? { lambda: mix.lambda, kind: mix.kind } : null,
+      });
+
+      const grads: Record<string, tf.Tensor> = {};
+      for (let i = 0; i < params.length; i++) {
+        if (!done.some((d) => d.hasGrad[i])) continue;
+        const sum = Float32Array.from(p.grads.view(i, 0));
+        for (let r = 1; r < parties; r++) {
+          const g = p.grads.view(i, r);
+          for (let j = 0; j < sum.length; j++) sum[j] += g[j]!;
+        }
+        grads[params[i]!.name] = tf.tensor(sum, params[i]!.variable.shape, "float32");
+      }
+      tf.tidy(() => buffers.forEach((b, i) => b.variable.assign(tf.tensor(p.buffersOut.view(i).slice(), b.variable.shape, "float32"))));
+      let loss = 0, correct = 0;
+      for (const d of done) { loss += d.loss; correct += d.correct; }
+      return { loss, correct, grads };
+    },
+    async dispose() {
+      const p = pool;
+      pool = null;
+      if (p) await (await p.catch(() => null))?.close();
+    },
+  };
+}

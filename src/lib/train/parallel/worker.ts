@@ -1,0 +1,161 @@
+/**
+ * Entry of a gradient worker thread (started by `pool.ts`): its own TF.js and backend, its own copy of the
+ * model from the {@link WorkerSetup}, and per step the gradient of its share of the batch.
+ *
+ * Step (message from the main thread, see `protocol.ts`): copy parameters and buffers in from shared memory →
+ * reseed the modules' draws → for each micro-batch [lo, hi), the part [a, b) of rank r of P parties
+ * (a = lo + round(r·(hi − lo)/P)) → forward under the batch shard (offset a, all-reduce over the parties, so
+ * BatchNorm is SyncBN and per-sample draws are those of samples a…b − 1) → ∇ of (b − a)/B · L_part, summed
+ * over micro-batches into this rank's gradient slot → rank 0 writes the buffers back.
+ * Σ over parts of (b − a)/B · L_part is the step objective Σ_m (hi − lo)/B · L_m of `localGradients`.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { tf } from "../../backend/tf.js";
+import { initBackend, isBackendRung, useBackend } from "../../backend/index.js";
+import { buffersOf, parametersOf, reseedModule, resetModule, setTraining, type NamedBuffer, type NamedParameter } from "../../layers/module.js";
+import { withBatchShard } from "../../layers/batch-shard.js";
+import { microBatchRange, mixedObjective, type Objective, type ObjectiveContext } from "../batch-gradients.js";
+import { namedGrads } from "../named-grads.js";
+import { loadWorkerSetup } from "./setup.js";
+import { abortSharedGroup, SharedGroup } from "./shared-group.js";
+import { SharedTensors } from "./shared-tensors.js";
+import type { StepMessage, WorkerInit, WorkerMessage, WorkerModel } from "./protocol.js";
+import type { Labels } from "../../losses/cross-entropy.js";
+
+async function countCorrect(pred: tf.Tensor, labels: Int32Array): Promise<number> {
+  const p = await pred.data();
+  let c = 0;
+  for (let i = 0; i < labels.length; i++) if (p[i] === labels[i]) c++;
+  return c;
+}
+
+/** The strided copy of samples [a, b) of x [T, B, ...] (per-sample block of `inner` values). */
+function slicePart(x: Float32Array, T: number, B: number, inner: number, a: number, b: number): Float32Array {
+  const n = b - a, out = new Float32Array(T * n * inner);
+  for (let t = 0; t < T; t++) out.set(x.subarray((t * B + a) * inner, (t * B + b) * inner), t * n * inner);
+  return out;
+}
+
+class GradientWorker {
+  private readonly params: NamedParameter[];
+  private readonly buffers: NamedBuffer[];
+  private readonly paramMem: SharedTensors;
+  private readonly buffersIn: SharedTensors;
+  private readonly buffersOut: SharedTensors;
+  private readonly gradMem: SharedTensors;
+  private readonly group: SharedGroup;
+  private readonly objective: Objective;
+  private data: SharedArrayBuffer | null = null;
+
+  constructor(private readonly init: WorkerInit, private readonly built: WorkerModel) {
+    this.params = parametersOf(built.model);
+    this.buffers = buffersOf(built.model);
+    this.paramMem = new SharedTensors(init.params);
+    this.buffersIn = new SharedTensors(init.buffersIn);
+    this.buffersOut = new SharedTensors(init.buffersOut);
+    this.gradMem = new SharedTensors(init.grads);
+    this.group = new SharedGroup(init.group, init.rank);
+    this.objective = built.objective ?? ((out: tf.Tensor, y: Labels) => built.loss.loss(out, y));
+    setTraining(built.model, true);
+  }
+
+  /** Parameters and buffers from shared memory (copied: a backend may keep the array it was given). */
+  private copyIn(): void {
+    tf.tidy(() => {
+      this.params.forEach((p, i) => p.variable.assign(tf.tensor(this.paramMem.view(i).slice(), p.variable.shape, "float32")));
+      this.buffers.forEach((b, i) => b.variable.assign(tf.tensor(this.buffersIn.view(i).slice(), b.variable.shape, b.variable.dtype)));
+    });
+  }
+
+  /** This rank's part of the step, or null when it takes no part (it only keeps a new batch buffer). */
+  async step(msg: StepMessage): Promise<WorkerMessage | null> {
+    if (msg.data) this.data = msg.data;
+    const { rank } = this.init;
+    if (rank >= msg.parties) return null;
+    if (!this.data) throw new Error("worker: step without a batch buffer");
+    const model = this.built.model;
+    const [T, B] = msg.xShape as [number, number];
+    const inner = msg.xShape.slice(2).reduce((a, d) => a * d, 1);
+    const xAll = new Float32Array(this.data, 0, T * B * inner);
+    const labels = new Int32Array(this.data, 4 * T * B * inner, B);
+    const labelsB = new Int32Array(this.data, 4 * (T * B * inner + B), B);
+    this.copyIn();
+    reseedModule(model, msg.moduleSeed);
+    this.group.beginStep(msg.parties);
+    const slot = this.gradMem.copyView(rank);
+    slot.fill(0);
+    const hasGrad = this.params.map(() => false);
+    const ctx: ObjectiveContext = { epoch: msg.epoch, step: msg.step, model };
+    const mix = msg.mix;
+    const P = msg.parties;
+    const reduce = P > 1 ? (v: Float64Array) => this.group.allReduce(v) : undefined;
+    let loss = 0, correct = 0;
+    for (const [lo, hi] of msg.micro) {
+      const [a, b] = microBatchRange(rank, P, hi - lo).map((i) => lo + i) as [number, number];
+      const x = tf.tensor(slicePart(xAll, T, B, inner, a, b), [T, b - a, ...msg.xShape.slice(2)], "float32");
+      const y = labels.slice(a, b), yFlip = mix ? labelsB.slice(a, b) : undefined;
+      let pred: tf.Tensor | null = null;
+      const r = withBatchShard({ offset: a, allReduce: reduce }, () => namedGrads(this.params, () => {
+        resetModule(model);
+        const out = model.forward(x);
+        pred = tf.keep(tf.tidy(() => this.built.loss.predict(out)));
+        return tf.mul(mixedObjective(this.objective, out, y, yFlip, mix, ctx), (b - a) / B) as tf.Scalar;
+      }));
+      x.dispose();
+      correct += await countCorrect(pred!, y);
+      (pred as tf.Tensor | null)?.dispose();
+      loss += (await r.value.data())[0]!;
+      r.value.dispose();
+      for (let i = 0; i < this.params.length; i++) {
+        const g = r.grads[this.params[i]!.name];
+        if (!g) continue;
+        const v = await g.data() as Float32Array, dst = this.gradMem.view(i, rank);
+        if (hasGrad[i]) for (let j = 0; j < v.length; j++) dst[j] += v[j]!;
+        else dst.set(v);
+        hasGrad[i] = true;
+        g.dispose();
+      }
+    }
+    resetModule(model);
+    if (rank === 0) {
+      for (let i = 0; i < this.buffers.length; i++) this.buffersOut.view(i).set(await this.buffers[i]!.variable.data() as Float32Array);
+    }
+    return { type: "done", loss, correct, hasGrad };
+  }
+}
+
+async function main(): Promise<void> {
+  const init = workerData as WorkerInit;
+  const port = parentPort!;
+  const post = (m: WorkerMessage) => port.postMessage(m);
+  const fail = (e: unknown) => {
+    const err = e instanceof Error ? e : new Error(String(e));
+    abortSharedGroup(init.group); // peers waiting at a barrier for this worker stop instead of hanging
+    post({ type: "error", message: err.message, stack: err.stack });
+  };
+  let worker: GradientWorker;
+  try {
+    process.env.SPIKELAB_QUIET = "1";
+    if (init.backend && isBackendRung(init.backend)) await useBackend(init.backend, { log: false });
+    else await initBackend({ log: false });
+    const built = await loadWorkerSetup(init.setup);
+    if (!!built.objective !== init.hasObjective) {
+      throw new Error(`workerSetup ${init.setup.module}#${init.setup.export}: ${built.objective ? "returns an objective but the trainer has none" : "returns no objective but the trainer has one"} (the workers must compute the trainer's objective)`);
+    }
+    if (built.loss.name !== init.lossName) {
+      throw new Error(`workerSetup ${init.setup.module}#${init.setup.export}: loss '${built.loss.name}', the trainer's is '${init.lossName}'`);
+    }
+    worker = new GradientWorker(init, built);
+    const spec = (xs: { name: string; variable: tf.Variable }[]) => xs.map((p) => ({ name: p.name, shape: p.variable.shape.slice() }));
+    post({ type: "ready", params: spec(parametersOf(built.model)), buffers: spec(buffersOf(built.model)) });
+  } catch (e) {
+    fail(e);
+    return;
+  }
+  // Steps run one at a time (the main thread sends the next only after every worker answered).
+  port.on("message", (msg: StepMessage) => {
+    worker.step(msg).then((m) => m && post(m), fail);
+  });
+}
+
+if (parentPort && (workerData as { rank?: unknown } | undefined)?.rank !== undefined) await main();
