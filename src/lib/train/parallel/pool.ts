@@ -8,17 +8,15 @@
  * with an error naming the worker and its message; the pool is unusable afterwards and holds no thread, so
  * the process can exit.
  *
- * Loading: the entry is `worker.ts` next to this file under tsx/vitest and `worker.js` under `dist/`. A `.ts`
- * entry or setup module is loaded through tsx's loader, registered inside the worker (a worker's `execArgv`
- * `--import tsx` does not reach its module loader in Node 20), so tests, scripts run with tsx and notebooks
- * on `dist/` all work.
+ * Loading: the entry is `worker.ts` next to this file under tsx/vitest and `worker.js` under `dist/`
+ * (`thread.ts` brings tsx in when a `.ts` module is involved).
  */
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { StepMessage, WorkerInit, WorkerMessage, WorkerSetup } from "./protocol.js";
 import { abortSharedGroup, createSharedGroup, type SharedGroupLayout } from "./shared-group.js";
 import { SharedTensors, specMismatch, type TensorSpec } from "./shared-tensors.js";
+import { siblingModule, startThread } from "./thread.js";
+import { setupModuleUrl } from "./setup.js";
 
 export interface PoolOptions {
   workers: number;
@@ -36,27 +34,6 @@ type Done = Extract<WorkerMessage, { type: "done" }>;
 interface Pending {
   resolve(m: Done): void;
   reject(e: Error): void;
-}
-
-const TS_MODULE = /\.[cm]?ts$/;
-
-/** How a worker thread loads the entry (and tsx first, when a `.ts` module is involved). */
-function bootstrapCode(setup: WorkerSetup): string {
-  const self = new URL(import.meta.url);
-  const ext = self.pathname.endsWith(".ts") ? ".ts" : ".js";
-  const entry = new URL(`./worker${ext}`, self).href;
-  let tsx: string | null = null;
-  if (ext === ".ts" || TS_MODULE.test(setup.module)) {
-    try {
-      // The ES module build of tsx's API (`require.resolve` gives the CommonJS one, whose register() fails in a worker).
-      tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
-    } catch {
-      throw new Error(`workers: loading ${ext === ".ts" ? "the worker entry worker.ts" : `the setup module ${setup.module}`} needs the tsx package, which is not installed`);
-    }
-  }
-  const load = `import(${JSON.stringify(entry)})`;
-  return (tsx ? `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return ${load}; })` : load) +
-    `.catch((e) => setImmediate(() => { throw e; }));`;
 }
 
 export class WorkerPool {
@@ -77,7 +54,7 @@ export class WorkerPool {
     this.buffersOut = SharedTensors.create(o.buffers);
     this.grads = SharedTensors.create(o.params, o.workers);
     this.group = createSharedGroup(o.workers);
-    const code = bootstrapCode(o.setup);
+    const entry = siblingModule(import.meta.url, "worker");
     const readies: Promise<void>[] = [];
     for (let rank = 0; rank < o.workers; rank++) {
       const init: WorkerInit = {
@@ -85,7 +62,7 @@ export class WorkerPool {
         params: this.params.layout, buffersIn: this.buffersIn.layout, buffersOut: this.buffersOut.layout,
         grads: this.grads.layout, group: this.group,
       };
-      const w = new Worker(code, { eval: true, workerData: init });
+      const w = startThread(entry, init, [setupModuleUrl(o.setup.module)]);
       this.threads.push(w);
       readies.push(new Promise<void>((resolve, reject) => {
         this.pending.set(rank, { resolve: () => resolve(), reject });
