@@ -10,6 +10,7 @@
  *                                       # SpikingJelly/torch when SJ_PATH is set (opt-in; minutes)
  *   npm run bench -- --only backends [--width 0.125] [--nets vggmpe]   # training step webgpu vs wasm (opt-in)
  *   npm run bench -- --only kernels [--rounds 5]   # conv forward vs backprop throughput per layer shape (opt-in)
+ *   npm run bench -- --only parallel [--workers 1,2] [--rounds 4] [--batch 8]   # VGGMPE step, 1 vs n workers (opt-in)
  *
  * Results go to `reports/bench/` (git-ignored). Timings are never asserted in tests.
  */
@@ -54,6 +55,13 @@ const benches: Bench[] = [
     }),
   },
   { name: "kernels", optIn: true, run: async () => (await import("./conv-kernels.js")).benchConvKernels({ rounds: valueOf("--rounds", 5) }) },
+    name: "parallel", optIn: true,
+    run: async () => {
+      const i = args.indexOf("--workers");
+      const workers = i >= 0 ? args[i + 1]!.split(",").map(Number) : undefined;
+      return (await import("./parallel-step.js")).benchParallelStep({ workers, rounds: valueOf("--rounds", 4), batch: valueOf("--batch", 8), T: valueOf("--T", 4), width: valueOf("--width", 1) });
+    },
+  },
 ];
 
 const unknown = only?.filter((n) => !benches.some((b) => b.name === n)) ?? [];

@@ -39,6 +39,14 @@ describe("reproduce.ts arguments", () => {
     expect(() => parseCliArgs(["x", "--bogus"])).toThrow(/--bogus/);
     expect(() => parseCliArgs(["x", "--scale"])).toThrow(/--scale/);
   });
+  it("parses --workers as a positive count or auto (training worker threads)", () => {
+    expect(parseCliArgs(["x", "--workers", "3"]).workers).toBe(3);
+    expect(parseCliArgs(["x", "--workers", "auto"]).workers).toBe("auto");
+    expect(parseCliArgs(["x"]).workers).toBeUndefined();
+    expect(() => parseCliArgs(["x", "--workers", "0"])).toThrow(/--workers must be a positive integer or 'auto', got '0'/);
+    expect(() => parseCliArgs(["x", "--workers", "two"])).toThrow(/--workers must be a positive integer or 'auto', got 'two'/);
+    expect(() => parseCliArgs(["list", "--workers", "2"])).toThrow(/'list' takes no options/);
+  });
   it("rejects what it would otherwise ignore or misread: list arguments, unsafe seeds", () => {
     expect(() => parseCliArgs(["list", "extra"])).toThrow(/'list' takes no arguments, got 'extra'/);
     expect(() => parseCliArgs(["list", "--scale", "small"])).toThrow(/'list' takes no options/);

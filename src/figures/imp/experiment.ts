@@ -18,6 +18,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { tf } from "../../lib/backend/tf.js";
 import { resetModule } from "../../lib/layers/module.js";
 import { loadTorchvisionWeights, loadWeights, saveWeights } from "../../lib/models/weights.js";
@@ -40,6 +41,7 @@ import { atan, sigmoid } from "../../lib/surrogate.js";
 import { adamW, SGD } from "../../lib/train/optimizers.js";
 import { cosineLr, warmupThen } from "../../lib/train/schedules.js";
 import { evaluate, train, type BatchSource, type EpochRecord } from "../../lib/train/trainer.js";
+import type { WorkerModel } from "../../lib/train/parallel/protocol.js";
 import type { RunContext } from "../../lib/repro/item.js";
 import type { Scale } from "../../lib/repro/verdict.js";
 import { dvsClasses, dvsLoaders, type DvsDataset } from "../common/dvs-data.js";
@@ -99,7 +101,15 @@ export interface ImpRun {
   test: BatchSource;
 }
 
-export async function trainImpDvs(s: ImpDvsSetting, o: { loss: ImpLoss; imp: boolean }, ctx: Pick<RunContext, "sharedDir" | "seed">): Promise<ImpRun> {
+export interface ImpDvsWorkerArgs { setting: ImpDvsSetting; loss: ImpLoss; imp: boolean; seed: number }
+
+/** `WorkerSetup` export: a gradient worker's copy of {@link trainImpDvs}'s network and loss. */
+export function impDvsWorkerModel(a: ImpDvsWorkerArgs): WorkerModel {
+  return { model: buildImpNet(a.setting, a.imp, a.seed), loss: impLoss(a.loss) };
+}
+
+/** One DVS training run; gradients from `ctx.workers` worker threads (default auto). */
+export async function trainImpDvs(s: ImpDvsSetting, o: { loss: ImpLoss; imp: boolean }, ctx: Pick<RunContext, "sharedDir" | "seed"> & Partial<Pick<RunContext, "workers">>): Promise<ImpRun> {
   const split = s.config === "48" ? { cifar10dvs: "tebn" as const, ncaltech101: "seeded" as const } : { cifar10dvs: "seeded" as const, ncaltech101: "seeded" as const };
   const data = await dvsLoaders(s.dataset, s.data, ctx, { T: s.T, size: s.size, batchSize: s.batchSize, split, transform: transformFor(s) });
   const model = buildImpNet(s, o.imp, ctx.seed);
@@ -112,6 +122,8 @@ export async function trainImpDvs(s: ImpDvsSetting, o: { loss: ImpLoss; imp: boo
       : warmupThen({ epochs: Math.round((30 * s.epochs) / 200), startFactor: 5e-6, base: 1e-3, then: cosineLr({ base: 1e-3, tMax: s.epochs - Math.round((30 * s.epochs) / 200), etaMin: 1e-6 }) }),
     ...(is48 ? {} : { clipNorm: 1, scheduleBy: "iteration" as const, ...(s.scale === "paper" ? { mix: { mixupAlpha: 0.5, cutmixAlpha: 1, prob: 1, switchProb: 0.5, spatialAxes: [3, 4] as [number, number] } } : {}) }),
     epochs: s.epochs, train: data.train, test: data.test, seed: ctx.seed, nonFinite: "zero", progress: false,
+    workers: ctx.workers ?? "auto",
+    workerSetup: { module: fileURLToPath(import.meta.url), export: "impDvsWorkerModel", args: { setting: s, loss: o.loss, imp: o.imp, seed: ctx.seed } satisfies ImpDvsWorkerArgs },
   });
   const accs = history.map((h) => 100 * (h.testAcc ?? NaN));
   const final = await evaluate(model, loss, data.test);

@@ -11,6 +11,7 @@
  * - paper: the paper's networks, T, optimiser, schedule, batch and 230 epochs (a GPU backend's job).
  * The λ_mem cut-off (epoch 150 of 230) is scaled to the same fraction of the epochs at reduced scales.
  */
+import { fileURLToPath } from "node:url";
 import { tf } from "../../lib/backend/tf.js";
 import type { FrameLoader } from "../../lib/data/loader.js";
 import { dvsClasses, dvsLoaders, type DvsDataset } from "../common/dvs-data.js";
@@ -27,6 +28,8 @@ import { MPEPSN, collectMemLosses } from "../../lib/neurons/mpe-psn.js";
 import { SGD } from "../../lib/train/optimizers.js";
 import { cosineLr } from "../../lib/train/schedules.js";
 import { evaluate, train, type EpochRecord } from "../../lib/train/trainer.js";
+import type { Objective } from "../../lib/train/batch-gradients.js";
+import type { WorkerModel } from "../../lib/train/parallel/protocol.js";
 import type { RunContext } from "../../lib/repro/item.js";
 import type { Scale } from "../../lib/repro/verdict.js";
 
@@ -107,8 +110,26 @@ export interface MpeRun {
   test: FrameLoader;
 }
 
-/** One training run. `lambdaMem` overrides the setting's (Fig. 3a's run without L_mem uses 0). */
-export async function trainMpe(s: MpeSetting, neuron: MpeNeuron, ctx: Pick<RunContext, "sharedDir" | "seed">, o: { lambdaMem?: number; trackDistance?: boolean; mixup?: boolean } = {}): Promise<MpeRun> {
+/** The official objective on the model it is given (the trainer's or a worker's copy): L_mem of that model's layers. */
+function mpeObjective(s: MpeSetting, neuron: MpeNeuron, lambdaMem: number): Objective {
+  return (out: tf.Tensor, y: Labels, c) => neuron === "mpe-psn"
+    ? mpeTotalLoss(out, y, collectMemLosses(mpeLayers(c.model)), { lambdaMem, epoch: c.epoch, cutoffEpoch: s.cutoffEpoch })
+    : LOSSES["tet-original"].loss(out, y);
+}
+
+export interface MpeWorkerArgs { setting: MpeSetting; neuron: MpeNeuron; seed: number; lambdaMem: number }
+
+/** `WorkerSetup` export: a gradient worker's copy of {@link trainMpe}'s network, loss and objective. */
+export function mpeWorkerModel(a: MpeWorkerArgs): WorkerModel {
+  return { model: buildMpeNet(a.setting, a.neuron, a.seed), loss: LOSSES["tet-original"], objective: mpeObjective(a.setting, a.neuron, a.lambdaMem) };
+}
+
+/**
+ * One training run. `lambdaMem` overrides the setting's (Fig. 3a's run without L_mem uses 0). Gradients come from
+ * `ctx.workers` worker threads, except when the membrane distance is tracked (Fig. 3a): it is read from the
+ * layers after each forward pass, which only the trainer's own model would run.
+ */
+export async function trainMpe(s: MpeSetting, neuron: MpeNeuron, ctx: Pick<RunContext, "sharedDir" | "seed"> & Partial<Pick<RunContext, "workers">>, o: { lambdaMem?: number; trackDistance?: boolean; mixup?: boolean } = {}): Promise<MpeRun> {
   const data = await mpeData(s, ctx);
   const model = buildMpeNet(s, neuron, ctx.seed, { trackDistance: o.trackDistance ?? false });
   const layers = mpeLayers(model);
@@ -119,11 +140,12 @@ export async function trainMpe(s: MpeSetting, neuron: MpeNeuron, ctx: Pick<RunCo
   // next forward); every epoch's are read asynchronously once it ends and summed in step order.
   let stepDistances: tf.Tensor[] = [];
   const epochDistances: Promise<number>[] = [];
+  const tracked = o.trackDistance ?? false;
+  const workerArgs: MpeWorkerArgs = { setting: s, neuron, seed: ctx.seed, lambdaMem };
   const { history } = await train({
     model, loss: LOSSES["tet-original"], optimizer: new SGD({ momentum: 0.9, weightDecay: 5e-4 }), schedule: cosineLr({ base: s.lr, tMax: s.epochs }),
-    objective: (out: tf.Tensor, y: Labels, c) => neuron === "mpe-psn"
-      ? mpeTotalLoss(out, y, collectMemLosses(layers), { lambdaMem, epoch: c.epoch, cutoffEpoch: s.cutoffEpoch })
-      : LOSSES["tet-original"].loss(out, y),
+    objective: mpeObjective(s, neuron, lambdaMem),
+    ...(tracked ? { workers: 1 } : { workers: ctx.workers ?? "auto", workerSetup: { module: fileURLToPath(import.meta.url), export: "mpeWorkerModel", args: workerArgs } }),
     epochs: s.epochs, train: data.train, test: data.test, seed: ctx.seed, nonFinite: "zero", progress: false,
     // The official runs' mixup (α 0.5, p 0.5, off from epoch 140) at the paper scale; its label smoothing 0.1 is not applied.
     ...(o.mixup ? { mix: { mixupAlpha: 0.5, prob: 0.5, offFromEpoch: 140 } } : {}),

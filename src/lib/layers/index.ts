@@ -7,3 +7,5 @@ export * from "./pool.js";
 export * from "./dropout.js";
 export * from "./dcls.js";
 export * from "./hooks.js";
+export * from "./batch-shard.js";
+export * from "./sample-noise.js";

@@ -1,5 +1,5 @@
 /**
- * `npx tsx reproduce.ts list | estimate [ids|all] | <id>... [--scale smoke|small|paper] [--out DIR] [--seed N]` over a registry.
+ * `npx tsx reproduce.ts list | estimate [ids|all] | <id>... [--scale smoke|small|paper] [--out DIR] [--seed N] [--workers N|auto]` over a registry.
  * Exit codes: 0 all good, 1 a claim MISMATCH (or an item failed), 2 bad arguments / unknown or unbuilt item.
  */
 import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
@@ -11,6 +11,7 @@ import type { ReproItem } from "./item.js";
 import { describeEnvironment, measureStepTime, stepTimeEnvironment } from "./step-time.js";
 import { stepTimeCacheDir, writeStepTime } from "./step-time-cache.js";
 import { workloadNetworks } from "./workload.js";
+import type { WorkersOption } from "../train/parallel/workers.js";
 import type { Registry } from "./registry.js";
 import { listItems, runItem, SCALES } from "./runner.js";
 import type { Scale } from "./verdict.js";
@@ -27,14 +28,17 @@ export interface CliArgs {
   force?: boolean;
   /** estimate --child: measure one network of one item in this process at `batch`, `measureT` (the parent's fallback attempt). */
   child?: { network: string; measureT: number };
+  /** Gradient worker threads for the items that train (default auto; changes the speed, not the results). */
+  workers?: WorkersOption;
 }
 
 export const USAGE = `usage: npx tsx reproduce.ts list [--out DIR]
        npx tsx reproduce.ts estimate [<id>...|all] [--batch N] [--force] [--out DIR]
-       npx tsx reproduce.ts <id>... [--scale smoke|small|paper] [--out DIR] [--seed N]
+       npx tsx reproduce.ts <id>... [--scale smoke|small|paper] [--out DIR] [--seed N] [--workers N|auto]
   <id> is <paper>:<item>, or a bare item such as table2 for every paper that has it.
   estimate measures the training items' step times on the running backend (cached in DIR/_step-times,
-  default results/) and prints their paper-scale wall time; list shows the cached estimates.`;
+  default results/) and prints their paper-scale wall time; list shows the cached estimates.
+  --workers: training worker threads (default auto = SPIKELAB_WORKERS or the physical cores, at most 8).`;
 
 /** Parse the command line; throws an Error naming the argument and what was expected. */
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -42,7 +46,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { scale: { type: "string" }, out: { type: "string" }, seed: { type: "string" }, batch: { type: "string" }, force: { type: "boolean" }, child: { type: "boolean" }, network: { type: "string" }, "measure-t": { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: { scale: { type: "string" }, out: { type: "string" }, seed: { type: "string" }, workers: { type: "string" }, batch: { type: "string" }, force: { type: "boolean" }, child: { type: "boolean" }, network: { type: "string" }, "measure-t": { type: "string" }, help: { type: "boolean", short: "h" } },
   });
   const args: CliArgs = { command: "run", ids: [] };
   if (values.scale !== undefined) {
@@ -60,11 +64,16 @@ export function parseCliArgs(argv: string[]): CliArgs {
     }
     args.seed = seed;
   }
+  if (values.workers !== undefined) {
+    const n = Number(values.workers);
+    if (values.workers !== "auto" && !(/^\d+$/.test(values.workers) && n >= 1)) throw new Error(`--workers must be a positive integer or 'auto', got '${values.workers}'`);
+    args.workers = values.workers === "auto" ? "auto" : n;
+  }
   if (values.help) return { ...args, command: "help" };
   const estimateOnly = values.batch !== undefined || values.force !== undefined;
   if (positionals[0] === "list") {
     if (positionals.length > 1) throw new Error(`'list' takes no arguments, got '${positionals.slice(1).join(" ")}'`);
-    if (values.scale !== undefined || values.seed !== undefined || estimateOnly) throw new Error("'list' takes no options but --out");
+    if (values.scale !== undefined || values.seed !== undefined || values.workers !== undefined || estimateOnly) throw new Error("'list' takes no options but --out");
     return { ...args, command: "list" };
   }
   if (positionals[0] === "estimate") {
@@ -186,7 +195,7 @@ export async function main(argv: string[], registry: Registry, opts: MainOptions
       continue;
     }
     try {
-      const r = await runItem(registry, item, { scale: args.scale, outRoot: args.out, seed: args.seed });
+      const r = await runItem(registry, item, { scale: args.scale, outRoot: args.out, seed: args.seed, workers: args.workers });
       if (r.comparisons.some((c) => c.status === "MISMATCH")) code = 1;
     } catch (e) {
       // Print the message, not an uncaught exception (the wasm runtime would dump its whole source).

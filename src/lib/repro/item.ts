@@ -8,6 +8,7 @@
  * reproduced values into comparisons and writes the report.
  */
 import { join } from "node:path";
+import type { WorkersOption } from "../train/parallel/workers.js";
 import { ProgressBar } from "../util/progress.js";
 import type { LogLookup, Scale } from "./verdict.js";
 import type { PaperWorkload } from "./workload.js";
@@ -24,13 +25,19 @@ export interface RunContext {
    */
   sharedDir(name: string): string;
   progress(label: string, total: number): ProgressBar;
+  /**
+   * Gradient worker threads for training (`TrainConfig.workers`: a count or "auto"); items that can build their
+   * model in a worker pass it with a `workerSetup`. Changes the speed, never the results.
+   */
+  workers: WorkersOption;
 }
 
 /** The context the runner hands an item: outputs in `<outRoot>/<paper>/<item>/<scale>/`. */
-export function runContext(o: { outRoot: string; paper: string; item: string; scale: Scale; seed: number; quietProgress?: boolean }): RunContext {
+export function runContext(o: { outRoot: string; paper: string; item: string; scale: Scale; seed: number; quietProgress?: boolean; workers?: WorkersOption }): RunContext {
   return {
     scale: o.scale,
     seed: o.seed,
+    workers: o.workers ?? "auto",
     outDir: join(o.outRoot, o.paper, o.item, o.scale),
     sharedDir: (name) => join(o.outRoot, `_${name}`),
     progress: (label, total) => new ProgressBar(label, total, o.quietProgress ? { quiet: true } : {}),

@@ -13,6 +13,8 @@ export interface Provenance {
   seed: number;
   scale: string;
   wallS: number;
+  /** Gradient worker threads an item that trains in workers uses (the resolved `--workers`); results agree across counts up to float32 summation order. */
+  workers?: number;
   backend: string;
   tfjs: string;
   node: string;
@@ -31,7 +33,7 @@ function git(args: string[], cwd: string): string | null {
   }
 }
 
-export function provenance(opts: { seed: number; scale: string; wallS: number; root?: string }): Provenance {
+export function provenance(opts: { seed: number; scale: string; wallS: number; root?: string; workers?: number }): Provenance {
   const root = opts.root ?? process.cwd();
   const lock = join(root, "package-lock.json");
   const commit = git(["rev-parse", "HEAD"], root);
@@ -42,6 +44,7 @@ export function provenance(opts: { seed: number; scale: string; wallS: number; r
     seed: opts.seed,
     scale: opts.scale,
     wallS: opts.wallS,
+    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
     backend: currentBackend()?.rung ?? tf.getBackend(),
     tfjs: tf.version.tfjs,
     node: process.version,

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { captionFigure, figureProblems } from "../plot/legibility.js";
 import { saveFigure } from "../plot/render.js";
 import { markdownTable } from "../plot/display.js";
+import { resolveWorkers, type WorkersOption } from "../train/parallel/workers.js";
 import { writeFileAtomic } from "../util/fs.js";
 import { runContext, type ItemResult, type ReproItem } from "./item.js";
 import type { Registry } from "./registry.js";
@@ -19,6 +20,8 @@ export interface RunOptions {
   scale?: Scale;
   outRoot?: string;
   seed?: number;
+  /** Gradient workers for items that train (`RunContext.workers`; default auto). */
+  workers?: WorkersOption;
   /** Print the table to stdout (default true). */
   log?: boolean;
   /**
@@ -80,7 +83,7 @@ export function reportMarkdown(registry: Registry, r: ItemReport, item: ReproIte
     "## Environment",
     "",
     `backend ${r.provenance.backend}, TF.js ${r.provenance.tfjs}, Node ${r.provenance.node}, ${r.provenance.cpu} × ${r.provenance.cores}, ` +
-      `seed ${r.provenance.seed}, wall ${r.provenance.wallS.toFixed(1)} s, commit ${r.provenance.git.commit ?? "unknown"}${r.provenance.git.dirty ? " (dirty)" : ""}.`,
+      `seed ${r.provenance.seed}${r.provenance.workers !== undefined ? `, training workers ≤ ${r.provenance.workers}` : ""}, wall ${r.provenance.wallS.toFixed(1)} s, commit ${r.provenance.git.commit ?? "unknown"}${r.provenance.git.dirty ? " (dirty)" : ""}.`,
     "",
     ...r.result.figures.map((f) => `![${f.name}](${f.name}.png)`),
   ];
@@ -93,7 +96,7 @@ export async function runItem(registry: Registry, item: ReproItem, opts: RunOpti
   const scale = opts.scale ?? defaultScale(item);
   if (!item.scales.includes(scale)) throw new Error(`${item.id} does not support --scale ${scale}; it supports ${item.scales.join(", ")}`);
   const seed = opts.seed ?? 0;
-  const ctx = runContext({ outRoot: opts.outRoot ?? "results", paper: item.paper, item: item.item, scale, seed });
+  const ctx = runContext({ outRoot: opts.outRoot ?? "results", paper: item.paper, item: item.item, scale, seed, workers: opts.workers });
   const outDir = ctx.outDir;
   const t0 = performance.now();
   const run = await item.load();
@@ -114,7 +117,7 @@ export async function runItem(registry: Registry, item: ReproItem, opts: RunOpti
   const figures = result.figures.map((f) => ({ ...f, spec: captionFigure(f.spec, caption) }));
   const problems = figures.flatMap((f) => figureProblems(f.spec).map((p) => `${f.name}: ${p}`));
   const shown: ItemResult = { ...result, figures };
-  const report: ItemReport = { id: item.id, title: result.title, scale, outDir, comparisons, result: shown, provenance: provenance({ seed, scale, wallS }), figureProblems: problems };
+  const report: ItemReport = { id: item.id, title: result.title, scale, outDir, comparisons, result: shown, provenance: provenance({ seed, scale, wallS, workers: resolveWorkers(ctx.workers, true) }), figureProblems: problems };
   for (const f of figures) await saveFigure(f.spec, outDir, f.name);
   await writeFileAtomic(join(outDir, "result.json"), JSON.stringify({
     id: item.id, title: result.title, scale, comparisons, data: result.data, notes: result.notes, figures: figures.map((f) => `${f.name}.svg`),

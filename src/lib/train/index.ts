@@ -6,3 +6,4 @@ export * from "./checkpoint.js";
 export * from "./named-grads.js";
 export * from "./batch-gradients.js";
 export * from "./trainer.js";
+export * from "./parallel/index.js";
