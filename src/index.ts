@@ -40,6 +40,7 @@ export type { SnnLoss, LossName, Labels, TETOptions, MpeLossOptions } from "./li
 export {
   Conv2d, Linear, BatchNorm, TEBN, Dropout, AvgPool2d, MaxPool2d, GlobalAvgPool, Flatten, Sequential, VotingLayer, FramesToNHWC,
   Dcls1d, ColumnConv, withForwardHooks, seqToAnn, foldTime, unfoldTime, parametersOf, buffersOf, resetModule, reseedModule, setTraining, leafModules, disposeModule,
+  sampleUniform,
 } from "./lib/layers/index.js";
 export type { Module, NamedParameter, NamedBuffer, ParamGroup, ForwardCall, ForwardHook, Conv2dOptions, LinearOptions, Dcls1dOptions, InitKind } from "./lib/layers/index.js";
 
@@ -54,10 +55,12 @@ export type { NetOptions, NeuronFactory, NeuronFactoryOptions, NeuronKind, ResNe
 export {
   train, evaluate, SGD, Adam, adamW, Lamb, DEFAULT_NO_DECAY, constantLr, cosineLr, oneCycleLr, sequentialLr, warmupThen,
   mixBatch, clipByGlobalNorm, globalNorm, guardNonFinite, namedGrads, localGradients, saveCheckpoint, loadCheckpoint,
+  parallelGradients, resolveWorkers, loadWorkerSetup,
 } from "./lib/train/index.js";
 export type {
   TrainConfig, EpochRecord, Evaluation, BatchSource, TrainBatch, Objective, ObjectiveContext, GradientEngine, StepInput, StepGradients,
   Optimizer, SGDOptions, AdamOptions, LambOptions, Schedule, LearningRate, MixOptions, MixedBatch, NonFiniteRule, NamedGrads,
+  WorkerSetup, WorkerModel, WorkersOption, ParallelGradientOptions,
 } from "./lib/train/index.js";
 
 // Metrics: firing rates, SOPs, FLOPs, neuron operations, energy
