@@ -23,6 +23,7 @@
  * - smoke: the same pipeline on synthetic grating images written as real CIFAR10 binary batches
  *   (`common/cifar-data.ts`), width ×1/16, all 200 / 50 images, 10 steps — a pipeline check, says nothing about the paper.
  */
+import { fileURLToPath } from "node:url";
 import { tf } from "../../lib/backend/tf.js";
 import { CifarSequenceSource } from "../../lib/data/datasets/cifar.js";
 import { disposeModule, resetModule, setTraining, type Module } from "../../lib/layers/module.js";
@@ -36,6 +37,7 @@ import { atan } from "../../lib/surrogate.js";
 import { Lamb } from "../../lib/train/optimizers.js";
 import { cosineLr, warmupThen, type Schedule } from "../../lib/train/schedules.js";
 import { train, type BatchSource } from "../../lib/train/trainer.js";
+import type { WorkerModel } from "../../lib/train/parallel/protocol.js";
 import { cifarData, cifarDataRoot } from "../common/cifar-data.js";
 
 export interface Fig4Setting {
@@ -154,7 +156,14 @@ async function fig4Data(s: Fig4Setting, ctx: Pick<RunContext, "sharedDir" | "see
 }
 
 /** Train the CIFAR SEW-ResNet with SDT and measure per-step test accuracy before and after. */
-export async function trainPerStep(s: Fig4Setting, ctx: Pick<RunContext, "seed" | "progress" | "sharedDir">): Promise<Fig4Run> {
+export interface Fig4WorkerArgs { widthFactor: number; T: number; seed: number }
+
+/** `WorkerSetup` export: a gradient worker's copy of {@link trainPerStep}'s network and loss. */
+export function fig4WorkerModel(a: Fig4WorkerArgs): WorkerModel {
+  return { model: fig4Model(a, a.seed), loss: LOSSES.sdt };
+}
+
+export async function trainPerStep(s: Fig4Setting, ctx: Pick<RunContext, "seed" | "progress" | "sharedDir"> & Partial<Pick<RunContext, "workers">>): Promise<Fig4Run> {
   const t0 = performance.now();
   const data = await fig4Data(s, ctx);
   const model = fig4Model(s, ctx.seed);
@@ -163,6 +172,8 @@ export async function trainPerStep(s: Fig4Setting, ctx: Pick<RunContext, "seed" 
   const { history } = await train({
     model, loss: LOSSES.sdt, optimizer: new Lamb({ weightDecay: s.weightDecay }), schedule: fig4Schedule(s), scheduleBy: "iteration",
     clipNorm: 1, epochs: s.epochs, seed: ctx.seed, train: data.train, progress: false, nonFinite: "zero",
+    workers: ctx.workers ?? "auto",
+    workerSetup: { module: fileURLToPath(import.meta.url), export: "fig4WorkerModel", args: { widthFactor: s.widthFactor, T: s.T, seed: ctx.seed } satisfies Fig4WorkerArgs },
     onStep: (_step, loss) => bar.tick(1, `loss ${loss.toFixed(3)}`),
   });
   bar.finish();

@@ -9,7 +9,8 @@
  * not a point: 6 steps instead of one epoch's 4); small = real
  * CIFAR10 subset (5 000 / 1 000), width ×1/4, 3 epochs; paper = the full setting.
  */
-import { disposeModule } from "../../lib/layers/module.js";
+import { fileURLToPath } from "node:url";
+import { disposeModule, type Module } from "../../lib/layers/module.js";
 import { tf } from "../../lib/backend/tf.js";
 import { CifarSequenceSource } from "../../lib/data/datasets/cifar.js";
 import { lineChart } from "../../lib/plot/charts.js";
@@ -22,6 +23,8 @@ import { MPEPSN, collectMemLosses } from "../../lib/neurons/mpe-psn.js";
 import { Adam } from "../../lib/train/optimizers.js";
 import { cosineLr } from "../../lib/train/schedules.js";
 import { train } from "../../lib/train/trainer.js";
+import type { Objective } from "../../lib/train/batch-gradients.js";
+import type { WorkerModel } from "../../lib/train/parallel/protocol.js";
 import { cifarData } from "../common/cifar-data.js";
 import { dataSourceFor } from "../common/scale.js";
 import { mpeLayers } from "./experiment.js";
@@ -33,6 +36,24 @@ export function table2Setting(scale: RunContext["scale"]) {
   return { epochs: 300, batchSize: 64, widthFactor: 1, trainLimit: null, testLimit: null };
 }
 
+/** MPE-PSN (variant A) ResNet-19 at T = 4. */
+function table2Net(widthFactor: number, seed: number): Module {
+  let layer = 0;
+  return resnet19({ neuron: ({ T: t }) => new MPEPSN({ T: t, variant: "A", seed: seed * 100 + layer++ }), T: 4, widthFactor, seed });
+}
+
+/** (1 − λ)·TET + λ·Σ L_mem of the model it is given (the trainer's or a worker's copy), λ = 0.01 until `cutoff`. */
+function table2Objective(cutoff: number): Objective {
+  return (out: tf.Tensor, y: Labels, c) => mpeTotalLoss(out, y, collectMemLosses(mpeLayers(c.model)), { lambdaMem: 0.01, epoch: c.epoch, cutoffEpoch: cutoff });
+}
+
+export interface Table2WorkerArgs { widthFactor: number; seed: number; cutoff: number }
+
+/** `WorkerSetup` export: a gradient worker's copy of the Table 2 network, loss and objective. */
+export function table2WorkerModel(a: Table2WorkerArgs): WorkerModel {
+  return { model: table2Net(a.widthFactor, a.seed), loss: LOSSES["tet-original"], objective: table2Objective(a.cutoff) };
+}
+
 export async function run(ctx: RunContext): Promise<ItemResult> {
   const st = table2Setting(ctx.scale);
   const T = 4;
@@ -41,14 +62,14 @@ export async function run(ctx: RunContext): Promise<ItemResult> {
     layout: "image", repeat: T, batchSize: st.batchSize, ...(trainSet ? { shuffleSeed: ctx.seed + 1, hflip: true } : {}),
     ...((trainSet ? st.trainLimit : st.testLimit) ? { limit: (trainSet ? st.trainLimit : st.testLimit)! } : {}),
   });
-  let layer = 0;
-  const model = resnet19({ neuron: ({ T: t }) => new MPEPSN({ T: t, variant: "A", seed: ctx.seed * 100 + layer++ }), T, widthFactor: st.widthFactor, seed: ctx.seed });
-  const layers = mpeLayers(model);
+  const model = table2Net(st.widthFactor, ctx.seed);
   const cutoff = Math.round((st.epochs * 150) / 230);
   const { history } = await train({
     model, loss: LOSSES["tet-original"], optimizer: new Adam({}), schedule: cosineLr({ base: 0.01, tMax: st.epochs }),
-    objective: (out: tf.Tensor, y: Labels, c) => mpeTotalLoss(out, y, collectMemLosses(layers), { lambdaMem: 0.01, epoch: c.epoch, cutoffEpoch: cutoff }),
+    objective: table2Objective(cutoff),
     epochs: st.epochs, train: src(true), test: src(false), seed: ctx.seed, nonFinite: "zero", progress: false,
+    workers: ctx.workers,
+    workerSetup: { module: fileURLToPath(import.meta.url), export: "table2WorkerModel", args: { widthFactor: st.widthFactor, seed: ctx.seed, cutoff } satisfies Table2WorkerArgs },
   });
   disposeModule(model);
   const accs = history.map((h) => 100 * (h.testAcc ?? NaN));

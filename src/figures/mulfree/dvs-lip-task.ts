@@ -22,6 +22,7 @@
  *   the paper does not give T), full width, 200 epochs, batch 32.
  */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { tf } from "../../lib/backend/tf.js";
 import { datasetFrames } from "../../lib/data/datasets/common.js";
 import { DVS_LIP_CLASSES, DvsLip } from "../../lib/data/datasets/dvs-lip.js";
@@ -38,6 +39,7 @@ import type { SnnLoss } from "../../lib/losses/index.js";
 import { neuronFactory } from "../../lib/models/neuron-factories.js";
 import { lipSpikingResNet18 } from "../../lib/models/spiking-resnet-lip.js";
 import type { QuantGrad } from "../../lib/neurons/quantize.js";
+import type { WorkerModel } from "../../lib/train/parallel/protocol.js";
 import type { RunContext } from "../../lib/repro/item.js";
 import type { Scale } from "../../lib/repro/verdict.js";
 import { inverseQuadratic } from "../../lib/surrogate.js";
@@ -151,13 +153,26 @@ export interface LipRunResult {
   model: Module;
 }
 
-/** Train one network and evaluate it on the test split (per-epoch test accuracy in `history`). */
-export async function trainLip(s: LipSetting, ctx: Pick<RunContext, "sharedDir" | "seed">, o: { quantGrad?: QuantGrad } = {}): Promise<LipRunResult> {
+export interface LipWorkerArgs { setting: LipSetting; seed: number; quantGrad: QuantGrad }
+
+/** `WorkerSetup` export: a gradient worker's copy of {@link trainLip}'s network and loss. */
+export function lipWorkerModel(a: LipWorkerArgs): WorkerModel {
+  return { model: buildLipNet(a.setting, a.seed, a.quantGrad), loss: LIP_MEAN_CE };
+}
+
+/**
+ * Train one network and evaluate it on the test split (per-epoch test accuracy in `history`); gradients from
+ * `ctx.workers` worker threads (default auto).
+ */
+export async function trainLip(s: LipSetting, ctx: Pick<RunContext, "sharedDir" | "seed"> & Partial<Pick<RunContext, "workers">>, o: { quantGrad?: QuantGrad } = {}): Promise<LipRunResult> {
   const data = await lipLoaders(s, ctx);
-  const model = buildLipNet(s, ctx.seed, o.quantGrad ?? "ste");
+  const quantGrad = o.quantGrad ?? "ste";
+  const model = buildLipNet(s, ctx.seed, quantGrad);
   const { history } = await train({
     model, loss: LIP_MEAN_CE, optimizer: new Adam({ weightDecay: 1e-4 }), schedule: lipSchedule(s.epochs),
     epochs: s.epochs, train: data.train, test: data.test, seed: ctx.seed, progress: false,
+    workers: ctx.workers ?? "auto",
+    workerSetup: { module: fileURLToPath(import.meta.url), export: "lipWorkerModel", args: { setting: s, seed: ctx.seed, quantGrad } satisfies LipWorkerArgs },
     // Fig. 7's collapse shows as NaN gradients: those steps are skipped and counted, not applied.
     nonFinite: "skip",
   });
