@@ -26,7 +26,7 @@ export class Dropout implements Module {
     const perStep = x.shape.slice(1);
     if (!this.mask || this.mask.shape.join() !== perStep.join()) {
       this.mask?.dispose();
-      const u = sampleUniform(perStep, 0, this.seed * 7919 + this.draws++);
+      const u = sampleUniform(perStep, 0, this.seed, this.draws++);
       this.mask = tf.keep(tf.tidy(() => tf.div(tf.cast(tf.greaterEqual(u, this.p), "float32"), 1 - this.p)));
       u.dispose();
     }

@@ -6,7 +6,9 @@
  * draws of a sample change with the batch size and with its position in a shard. Here element j of
  * sample b is a counter-based hash, u = h(k_b + j·φ) / 2³² truncated to 24 bits (exact in float32,
  * in [0, 1)), with k_b = h(h(seed) ⊕ b·ψ) the sample's key, φ, ψ odd constants and h the lowbias32
- * integer mixer (Wellons' 32-bit avalanche hash).
+ * integer mixer (Wellons' 32-bit avalanche hash). `stream` separates several draws under one seed (a module's
+ * k-th draw since its reseed) exactly: folding it into the seed arithmetically (seed·c + k) loses k once the
+ * product passes 2⁵³, which the nested seeds of a module tree (seed·31 + i per level) reach.
  */
 import { tf } from "../backend/tf.js";
 import { currentBatchShard } from "./batch-shard.js";
@@ -28,8 +30,9 @@ function seedKey(seed: number): number {
 }
 
 /** Draws of samples [first, first + count) in the layout `[outer, count, inner]`, as a flat array. */
-export function sampleUniformValues(seed: number, first: number, count: number, outer: number, inner: number): Float32Array {
-  const key = seedKey(seed);
+export function sampleUniformValues(seed: number, first: number, count: number, outer: number, inner: number, stream = 0): Float32Array {
+  if (!(Number.isInteger(stream) && stream >= 0 && stream < 2 ** 32)) throw new Error(`sampleUniform: stream must be an integer in [0, 2³²), got ${stream}`);
+  const key = mix32(seedKey(seed) ^ mix32(stream ^ 0x68e31da4));
   const out = new Float32Array(outer * count * inner);
   for (let b = 0; b < count; b++) {
     const kb = mix32(key ^ Math.imul(first + b + 1, 0x27d4eb2f));
@@ -46,13 +49,14 @@ export function sampleUniformValues(seed: number, first: number, count: number, 
 /**
  * Uniform [0, 1) noise of `shape` whose axis `batchAxis` indexes samples: sample b of this tensor is sample
  * `offset + b` of the step's batch (`currentBatchShard().offset`), and draws what that sample draws in any split.
+ * `stream`: which draw under this seed (see the module doc).
  */
-export function sampleUniform(shape: readonly number[], batchAxis: number, seed: number): tf.Tensor {
+export function sampleUniform(shape: readonly number[], batchAxis: number, seed: number, stream = 0): tf.Tensor {
   if (!(Number.isInteger(batchAxis) && batchAxis >= 0 && batchAxis < shape.length)) {
     throw new Error(`sampleUniform: batchAxis ${batchAxis} is not an axis of shape [${shape}]`);
   }
   const outer = shape.slice(0, batchAxis).reduce((a, d) => a * d, 1);
   const inner = shape.slice(batchAxis + 1).reduce((a, d) => a * d, 1);
-  const values = sampleUniformValues(seed, currentBatchShard().offset, shape[batchAxis]!, outer, inner);
+  const values = sampleUniformValues(seed, currentBatchShard().offset, shape[batchAxis]!, outer, inner, stream);
   return tf.tensor(values, shape as number[], "float32");
 }

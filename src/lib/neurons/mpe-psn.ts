@@ -51,12 +51,12 @@ export function mpeEstimate(x: tf.Tensor, draws: tf.Tensor): tf.Tensor {
 
 /**
  * Bernoulli(sigmoid(X)) draws from an explicit seed, per sample of x [T, B, ...] (`sampleUniform` on axis 1:
- * a sample draws the same wherever the batch is split). The probabilities are computed from X detached
+ * a sample draws the same wherever the batch is split; `stream` = which draw under this seed). The probabilities are computed from X detached
  * from the gradient tape (`detach`: same values, no copy, no read-back): the draw carries no
  * gradient, and TF.js has no gradient for the comparison it needs.
  */
-export function mpeDraws(x: tf.Tensor, seed: number): tf.Tensor {
-  const u = sampleUniform(x.shape, 1, seed);
+export function mpeDraws(x: tf.Tensor, seed: number, stream = 0): tf.Tensor {
+  const u = sampleUniform(x.shape, 1, seed, stream);
   const draws = tf.tidy(() => tf.cast(tf.less(u, tf.sigmoid(detach(tf.cast(x, "float32")))), "float32"));
   u.dispose();
   return draws;
@@ -176,11 +176,11 @@ export class MPEPSN implements Module {
   forward(xSeq: tf.Tensor): tf.Tensor {
     if (xSeq.shape[0] !== this.T) throw new Error(`MPEPSN: input has T = ${xSeq.shape[0]}, the layer was built for T = ${this.T}`);
     const expectation = !this.training && this.evalMode === "expectation";
-    const seed = this.seed * 1_000_003 + this.calls++;
+    const call = this.calls++;
     const r = tf.tidy(() => {
       const e = this.forcedDraws ? mpeEstimate(xSeq, this.forcedDraws)
         : expectation ? tf.mul(tf.sub(1, tf.sigmoid(stopGradient(xSeq))), xSeq)
-        : mpeEstimate(xSeq, mpeDraws(xSeq, seed));
+        : mpeEstimate(xSeq, mpeDraws(xSeq, this.seed, call));
       const res = mpePsnForward(xSeq, e, this.vThreshold, this.kappa, this.params);
       return { spikes: res.spikes, u: res.vSeq, memLoss: res.memLoss };
     });

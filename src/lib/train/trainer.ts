@@ -216,6 +216,9 @@ async function closeEpoch(cfg: TrainConfig, run: Run, epoch: number): Promise<Ep
     backend: currentBackend()?.rung ?? tf.getBackend(),
   };
   if (cfg.test) {
+    // Evaluation's own draws (MPE-PSN samples at test time) from (run seed, step), not from whatever state the
+    // training forwards left — with gradient workers the trainer's model runs none.
+    reseedModule(cfg.model, stepSeed(cfg.seed, run.prog.step, 3));
     const ev = await evaluate(cfg.model, cfg.loss, cfg.test, epoch);
     record.testLoss = ev.loss;
     record.testAcc = ev.acc;
@@ -272,5 +275,6 @@ export async function train(cfg: TrainConfig): Promise<{ history: EpochRecord[];
   } finally {
     await engine.dispose();
   }
+  reseedModule(cfg.model, stepSeed(cfg.seed, prog.step, 3)); // the same module state after training, whichever engine ran
   return { history: prog.history, steps: prog.step };
 }

@@ -39,18 +39,21 @@ export function parallelGradients(o: ParallelGradientOptions): GradientEngine {
     if (p.variable.dtype !== "float32") throw new Error(`parallelGradients: parameter '${p.name}' is ${p.variable.dtype}; shared parameters must be float32`);
   }
   const spec = (xs: { name: string; variable: tf.Variable }[]) => xs.map((p) => ({ name: p.name, shape: p.variable.shape.slice() }));
-  let pool: Promise<WorkerPool> | null = null;
   let data: SharedArrayBuffer | null = null;
 
-  const start = () => WorkerPool.start({
+  // Started now, so the workers build their models while the trainer loads its first batch; a start failure is
+  // reported by the first `gradients` call (the no-op catch only keeps it from being an unhandled rejection first).
+  let pool: Promise<WorkerPool> | null = WorkerPool.start({
     workers: o.workers, setup: o.setup, params: spec(params), buffers: spec(buffers),
     hasObjective: o.objective !== undefined, lossName: o.loss.name, backend: currentBackend()?.rung ?? null,
   });
+  pool.catch(() => undefined);
 
   return {
     async gradients({ x, labels, mix, ctx, moduleSeed }: StepInput): Promise<StepGradients> {
       if (moduleSeed === undefined) throw new Error("parallelGradients: the step needs its moduleSeed (the seed the model's draws were reseeded with)");
-      const p = await (pool ??= start());
+      if (!pool) throw new Error("parallelGradients: the engine was disposed");
+      const p = await pool;
       const B = labels.length, k = Math.max(1, Math.min(o.microBatches ?? 1, B));
       if (x.rank < 2 || x.shape[1] !== B) throw new Error(`parallelGradients: x must be [T, B, ...] with B = ${B} labels, got shape [${x.shape}]`);
       const micro = Array.from({ length: k }, (_, m) => microBatchRange(m, k, B));

@@ -36,6 +36,9 @@ interface Pending {
   reject(e: Error): void;
 }
 
+/** How long a report "stopped because a peer failed" waits for that peer's own error. */
+const ABORTED_REPORT_GRACE_MS = 2000;
+
 export class WorkerPool {
   readonly params: SharedTensors;
   readonly buffersIn: SharedTensors;
@@ -45,6 +48,7 @@ export class WorkerPool {
   private readonly threads: Worker[] = [];
   private readonly pending = new Map<number, Pending>();
   private failure: Error | null = null;
+  private abortedReport: ReturnType<typeof setTimeout> | null = null;
   private closing = false;
   private readonly ready: Promise<void>;
 
@@ -92,7 +96,14 @@ export class WorkerPool {
   private onMessage(rank: number, m: WorkerMessage): void {
     const p = this.pending.get(rank);
     if (m.type === "error") {
-      this.fail(rank, Object.assign(new Error(m.message), { stack: m.stack ?? m.message }));
+      const err = Object.assign(new Error(m.message), { stack: m.stack ?? m.message });
+      if (m.aborted) {
+        // A peer stopped at a barrier because another worker failed: report that worker's error, which is on its
+        // way (messages of different threads arrive in any order); this one only if none comes.
+        this.abortedReport ??= setTimeout(() => this.fail(rank, err), ABORTED_REPORT_GRACE_MS);
+        return;
+      }
+      this.fail(rank, err);
       return;
     }
     if (m.type === "ready") {
@@ -107,6 +118,7 @@ export class WorkerPool {
   }
 
   private fail(rank: number, cause: Error): void {
+    if (this.abortedReport) clearTimeout(this.abortedReport);
     if (this.failure || this.closing) return;
     const err = new Error(`gradient worker ${rank} of ${this.o.workers} failed: ${cause.message}`, { cause });
     err.stack = `${err.message}\n  worker stack: ${cause.stack ?? "(none)"}`;
@@ -136,6 +148,7 @@ export class WorkerPool {
 
   /** Terminate every worker (idempotent). */
   async close(): Promise<void> {
+    if (this.abortedReport) clearTimeout(this.abortedReport);
     if (this.closing && !this.failure) return;
     this.closing = true;
     await Promise.all(this.threads.map((w) => w.terminate()));

@@ -67,7 +67,8 @@ export interface StepMessage {
 export type WorkerMessage =
   | { type: "ready"; params: TensorSpec[]; buffers: TensorSpec[] }
   | { type: "done"; loss: number; correct: number; hasGrad: boolean[] }
-  | { type: "error"; message: string; stack?: string };
+  /** `aborted`: the worker stopped because another one failed (its error is the one to report). */
+  | { type: "error"; message: string; stack?: string; aborted?: boolean };
 
 /** Byte layout of the batch buffer for x of `xSize` floats and B labels. */
 export function batchBytes(xSize: number, B: number): number {

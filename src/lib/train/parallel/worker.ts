@@ -17,7 +17,7 @@ import { withBatchShard } from "../../layers/batch-shard.js";
 import { microBatchRange, mixedObjective, type Objective, type ObjectiveContext } from "../batch-gradients.js";
 import { namedGrads } from "../named-grads.js";
 import { loadWorkerSetup } from "./setup.js";
-import { abortSharedGroup, SharedGroup } from "./shared-group.js";
+import { AbortedError, abortSharedGroup, SharedGroup } from "./shared-group.js";
 import { SharedTensors } from "./shared-tensors.js";
 import type { StepMessage, WorkerInit, WorkerMessage, WorkerModel } from "./protocol.js";
 import type { Labels } from "../../losses/cross-entropy.js";
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   const fail = (e: unknown) => {
     const err = e instanceof Error ? e : new Error(String(e));
     abortSharedGroup(init.group); // peers waiting at a barrier for this worker stop instead of hanging
-    post({ type: "error", message: err.message, stack: err.stack });
+    post({ type: "error", message: err.message, stack: err.stack, aborted: err instanceof AbortedError });
   };
   let worker: GradientWorker;
   try {
