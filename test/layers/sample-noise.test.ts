@@ -34,9 +34,13 @@ describe("sampleUniform — per-sample draws", () => {
     expect(Array.from(s0)).not.toEqual(Array.from(s1));
   });
 
-  it("seeds beyond 2³² (seed·1 000 003 + call) still give distinct streams", () => {
-    const big = 4_000_000_000 * 1_000_003;
+  it("seeds beyond 2³² differ, and the stream separates draws under one seed even past 2⁵³", () => {
+    const big = 4_000_000_000;
     expect(Array.from(sampleUniformValues(big, 0, 1, 1, 8))).not.toEqual(Array.from(sampleUniformValues(big + 1, 0, 1, 1, 8)));
+    const huge = 1.2e17; // a nested module seed (seed·31 + i per level) times a per-call factor: huge + 1 === huge
+    expect(huge + 1).toBe(huge);
+    expect(Array.from(sampleUniformValues(huge, 0, 1, 1, 8, 0))).not.toEqual(Array.from(sampleUniformValues(huge, 0, 1, 1, 8, 1)));
+    expect(() => sampleUniformValues(1, 0, 1, 1, 1, -1)).toThrow(/stream must be an integer in \[0, 2³²\), got -1/);
   });
 
   it("refuses an axis outside the shape", () => {
