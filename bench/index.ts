@@ -55,6 +55,7 @@ const benches: Bench[] = [
     }),
   },
   { name: "kernels", optIn: true, run: async () => (await import("./conv-kernels.js")).benchConvKernels({ rounds: valueOf("--rounds", 5) }) },
+  {
     name: "parallel", optIn: true,
     run: async () => {
       const i = args.indexOf("--workers");

@@ -10,8 +10,8 @@
  *   SJ_PATH=/path/to/spikingjelly npx tsx bench/train-step.ts --workers 1
  *
  * Workers: each entry of `--workers` is a worker count; spikelab runs `trainStepTime(net, { workers })`, torch
- * `torch.set_num_threads(workers)`. Only workers = 1 (this process, one core) exists yet; data-parallel workers
- * plug in at {@link stepSession} (see there). The sizes are the benchmark's, not the papers' full runs: T and
+ * `torch.set_num_threads(workers)`. workers = 1 runs in this process (one core); n > 1 runs n data-parallel gradient
+ * workers (`parallelGradients`, see {@link parallelSession}). The sizes are the benchmark's, not the papers' full runs: T and
  * batch in {@link NETS}; the nets keep the published widths and resolutions.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
@@ -19,7 +19,11 @@ import { createInterface, type Interface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { currentBackend, initBackend, tf } from "../src/lib/backend/index.js";
 import { disposeModule } from "../src/lib/layers/index.js";
-import type { Module } from "../src/lib/layers/module.js";
+import { parametersOf, reseedModule, type Module } from "../src/lib/layers/module.js";
+import { LOSSES } from "../src/lib/losses/index.js";
+import { SGD } from "../src/lib/train/optimizers.js";
+import { parallelGradients } from "../src/lib/train/parallel/engine.js";
+import type { WorkerModel } from "../src/lib/train/parallel/protocol.js";
 import { dvsGestureNet, neuronFactory, seqCifarNet, sewResNetCifar, vggMpe } from "../src/lib/models/index.js";
 import { writeFileAtomic } from "../src/lib/util/fs.js";
 import { median } from "../src/lib/util/timing.js";
@@ -97,16 +101,50 @@ export async function inProcessSession(net: TrainNet): Promise<StepSession> {
 
 const sessions = new Map<string, StepSession>();
 
-/**
- * The session that runs `net` with `workers` workers. Extension point for data-parallel training: when
- * `TrainConfig.workers` exists, return here a session whose `step()` runs one step of a trainer configured with
- * `workers: n` on the same net, data and optimiser (and whose `dispose()` stops its workers).
- */
+/** The session that runs `net` with `workers` workers (1: this process; n > 1: gradient worker threads). */
 function stepSession(net: TrainNet, workers: number): Promise<StepSession> {
-  if (workers !== 1) {
-    throw new Error(`trainStepTime: workers = ${workers} is not available yet (only 1: data-parallel TrainConfig.workers, issue #16)`);
-  }
-  return inProcessSession(net);
+  return workers === 1 ? inProcessSession(net) : parallelSession(net, workers);
+}
+
+/** `WorkerSetup` export: a gradient worker's copy of a benchmarked net (by name) and its loss (SDT, as `inProcessSession`). */
+export function benchNetSetup(a: { name: string }): WorkerModel {
+  const net = NETS.find((n) => n.name === a.name);
+  if (!net) throw new Error(`benchNetSetup: no benchmarked net '${a.name}' (have ${NETS.map((n) => n.name).join(", ")})`);
+  return { model: net.build(), loss: LOSSES.sdt };
+}
+
+/**
+ * One step with `workers` gradient workers (`parallelGradients`, issue #16): the same net, data, loss (CE of the
+ * time-mean output) and SGD momentum 0.9 as {@link inProcessSession}, the batch split over the workers with
+ * synchronised BatchNorm; the optimiser update runs here. Workers start (and warm up) before the first timed step.
+ */
+async function parallelSession(net: TrainNet, workers: number): Promise<StepSession> {
+  const built = benchNetSetup({ name: net.name });
+  const params = parametersOf(built.model);
+  const engine = parallelGradients({ ...built, workers, setup: { module: fileURLToPath(import.meta.url), export: "benchNetSetup", args: { name: net.name } } });
+  const opt = new SGD({ momentum: 0.9 });
+  const x = tf.tidy(() => tf.cast(tf.less(tf.randomUniform(net.inputShape, 0, 1, "float32", 7), 0.2), "float32"));
+  const labels = Int32Array.from({ length: net.batch }, (_, i) => i % net.classes);
+  let n = 0;
+  const step = async () => {
+    const t0 = performance.now();
+    const seed = 1000 + n;
+    reseedModule(built.model, seed);
+    const r = await engine.gradients({ x, labels, mix: null, ctx: { epoch: 0, step: n++, model: built.model }, moduleSeed: seed });
+    opt.apply(params, r.grads, 0.01);
+    tf.dispose(Object.values(r.grads));
+    await params[0]!.variable.data(); // the update has run
+    return performance.now() - t0;
+  };
+  await step(); // warm-up: workers built, kernels generated
+  return {
+    step,
+    dispose: () => {
+      void engine.dispose();
+      tf.dispose(x);
+      disposeModule(built.model);
+    },
+  };
 }
 
 /** Wall time (ms) of one training step of `net` with `workers` workers; the net is built (and warmed up) once. */

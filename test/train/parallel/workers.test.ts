@@ -20,6 +20,13 @@ describe("resolveWorkers", () => {
     expect(resolveWorkers(3, true, { SPIKELAB_WORKERS: "5" })).toBe(3); // the config's explicit count wins
   });
 
+  it("gradient workers run on wasm or cpu only: auto is 1 elsewhere, an explicit count an error", () => {
+    expect(resolveWorkers(undefined, true, { SPIKELAB_WORKERS: "4" }, "webgpu")).toBe(1);
+    expect(resolveWorkers(undefined, true, { SPIKELAB_WORKERS: "4" }, "cpu")).toBe(4);
+    expect(() => resolveWorkers(2, true, {}, "webgpu")).toThrow(/gradient workers run on wasm or cpu, this process runs 'webgpu'/);
+    expect(resolveWorkers(1, true, {}, "node-gpu")).toBe(1);
+  });
+
   it("physicalCores is between 1 and the CPUs this process may use", () => {
     expect(physicalCores()).toBeGreaterThanOrEqual(1);
     expect(physicalCores()).toBeLessThanOrEqual(availableParallelism());
