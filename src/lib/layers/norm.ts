@@ -15,6 +15,7 @@ import { detach } from "../backend/detach.js";
 import { tf } from "../backend/tf.js";
 import { currentBatchShard } from "./batch-shard.js";
 import type { Module, NamedBuffer, NamedParameter } from "./module.js";
+import { batchNormTrain } from "./batch-norm-train.js";
 import { syncBatchNormForward } from "./sync-norm.js";
 
 let uid = 0;
@@ -98,33 +99,4 @@ export class TEBN extends BatchNorm {
   override parameters(): NamedParameter[] {
     return [...super.parameters(), { name: "te", variable: this.te, group: "tebn" }];
   }
-}
-
-/**
- * Training-mode BN on x ∈ R^{N×C} with the batch statistics μ, σ² (biased) given as [1, C]:
- * x̂ = (x − μ)·r, r = (σ² + ε)^(−½), y = γ·x̂ + β. Its gradient, with μ and σ² functions of x:
- *   ∂β = 1ᵀ·dy,  ∂γ = 1ᵀ·(dy ⊙ x̂),  ∂x = (γ·r/N)·(N·dy − ∂β − x̂ ⊙ ∂γ),
- * the column sums as products with the ones row 1ᵀ (see `BatchNorm.forward`). μ and σ² are inputs only to
- * share their computation with the running estimates: their gradient is already inside ∂x, so zeros are
- * returned for them.
- */
-function batchNormTrain(x: tf.Tensor2D, mean: tf.Tensor, variance: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor2D {
-  const [N, C] = x.shape;
-  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xs, g, b, mu, v, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const r = tf.rsqrt(tf.add(v, eps));
-    const xHat = tf.mul(tf.sub(xs, mu), r);
-    save([xHat, r, g, tf.ones([1, N])]);
-    return {
-      value: tf.add(tf.mul(xHat, g), b),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xh, rr, gg, ones] = saved as [tf.Tensor2D, tf.Tensor, tf.Tensor, tf.Tensor2D];
-        const dBeta = tf.matMul(ones, dy as tf.Tensor2D);
-        const dGamma = tf.matMul(ones, tf.mul(dy, xh) as tf.Tensor2D);
-        const dx = tf.mul(tf.div(tf.mul(gg, rr), N), tf.sub(tf.sub(tf.mul(dy, N), dBeta), tf.mul(xh, dGamma)));
-        return [dx, tf.reshape(dGamma, [C]), tf.reshape(dBeta, [C]), tf.zeros([1, C]), tf.zeros([1, C])];
-      },
-    };
-  });
-  return f(x, gamma, beta, mean, variance) as tf.Tensor2D;
 }

@@ -13,6 +13,7 @@
  * so every part must run the same graph (same layers in the same order) — which data-parallel copies do.
  */
 import { tf } from "../backend/tf.js";
+import { batchNormTrain, type BatchNormGroup } from "./batch-norm-train.js";
 import type { BatchNorm } from "./norm.js";
 
 type AllReduce = (values: Float64Array) => Float64Array;
@@ -45,35 +46,22 @@ export function syncBatchNormForward(bn: BatchNorm, x: tf.Tensor, allReduce: All
     bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - bn.momentum), tf.mul(m, bn.momentum)));
     bn.runningVar.assign(tf.add(tf.mul(bn.runningVar, 1 - bn.momentum), tf.mul(v, bn.momentum * (N / Math.max(1, N - 1)))));
   });
-  const y2 = syncBatchNormTrain(x2, mean, variance, bn.gamma, bn.beta, bn.eps, N, allReduce);
+  const y2 = batchNormTrain(x2, mean, variance, bn.gamma, bn.beta, bn.eps, syncGroup(N, C, allReduce));
   const y = tf.reshape(y2, x.shape);
   tf.dispose([x2, ones, mean, variance, y2]);
   return y;
 }
 
-function syncBatchNormTrain(x: tf.Tensor2D, mean: tf.Tensor, variance: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number, N: number, allReduce: AllReduce): tf.Tensor2D {
-  const [n, C] = x.shape;
-  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xs, g, b, mu, v, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const r = tf.rsqrt(tf.add(v, eps));
-    const xHat = tf.mul(tf.sub(xs, mu), r);
-    save([xHat, r, g, tf.ones([1, n])]);
-    return {
-      value: tf.add(tf.mul(xHat, g), b),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xh, rr, gg, ones] = saved as [tf.Tensor2D, tf.Tensor, tf.Tensor, tf.Tensor2D];
-        const dBeta = tf.matMul(ones, dy as tf.Tensor2D);
-        const dGamma = tf.matMul(ones, tf.mul(dy, xh) as tf.Tensor2D);
-        const local = new Float64Array(2 * C);
-        local.set(dBeta.dataSync());
-        local.set(dGamma.dataSync(), C);
-        const total = allReduce(local);
-        const sumBeta = tf.tensor(Float32Array.from(total.subarray(0, C)), [1, C], "float32");
-        const sumGamma = tf.tensor(Float32Array.from(total.subarray(C)), [1, C], "float32");
-        const dx = tf.mul(tf.div(tf.mul(gg, rr), N), tf.sub(tf.sub(tf.mul(dy, N), sumBeta), tf.mul(xh, sumGamma)));
-        return [dx, tf.reshape(dGamma, [C]), tf.reshape(dBeta, [C]), tf.zeros([1, C]), tf.zeros([1, C])];
-      },
-    };
-  });
-  return f(x, gamma, beta, mean, variance) as tf.Tensor2D;
+/** The group of a split batch: its sample count and the backward all-reduce of the column sums. */
+function syncGroup(N: number, C: number, allReduce: AllReduce): BatchNormGroup {
+  return {
+    count: N,
+    sumOverGroup(dBeta, dGamma) {
+      const local = new Float64Array(2 * C);
+      local.set(dBeta.dataSync());
+      local.set(dGamma.dataSync(), C);
+      const total = allReduce(local);
+      return [tf.tensor(Float32Array.from(total.subarray(0, C)), [1, C], "float32"), tf.tensor(Float32Array.from(total.subarray(C)), [1, C], "float32")];
+    },
+  };
 }
