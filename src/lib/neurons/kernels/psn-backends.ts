@@ -59,42 +59,33 @@ function psnBackwardKernel(backend: unknown, gS: TensorInfo, h: TensorInfo, x: T
 
 let registered = false;
 
+/** Each backend's forward and backward implementation of the two PSN kernels. */
+const PSN_IMPLEMENTATIONS = {
+  wasm: { forward: psnForwardKernel, backward: psnBackwardKernel },
+  webgpu: { forward: psnWebGpuForward, backward: psnWebGpuBackward },
+} as const;
+
 /** Register the two PSN kernels for wasm and webgpu (idempotent; called by the first fused PSN run). */
 export function registerPsnKernels(): void {
   if (registered) return;
   registered = true;
-  if (!tf.getKernel(PSN_KERNEL, "wasm")) {
-    tf.registerKernel({
-      kernelName: PSN_KERNEL,
-      backendName: "wasm",
-      kernelFunc: ({ inputs, backend, attrs }) => psnForwardKernel(backend, inputs.x as unknown as TensorInfo,
-        inputs.w as unknown as TensorInfo, inputs.b as unknown as TensorInfo, attrs as unknown as PsnKernelAttrs) as never,
-    });
-  }
-  if (!tf.getKernel(PSN_GRAD_KERNEL, "wasm")) {
-    tf.registerKernel({
-      kernelName: PSN_GRAD_KERNEL,
-      backendName: "wasm",
-      kernelFunc: ({ inputs, backend, attrs }) => psnBackwardKernel(backend, inputs.gS as unknown as TensorInfo,
-        inputs.h as unknown as TensorInfo, inputs.x as unknown as TensorInfo, inputs.w as unknown as TensorInfo,
-        attrs as unknown as PsnKernelAttrs) as never,
-    });
-  }
-  if (!tf.getKernel(PSN_KERNEL, "webgpu")) {
-    tf.registerKernel({
-      kernelName: PSN_KERNEL,
-      backendName: "webgpu",
-      kernelFunc: ({ inputs, backend, attrs }) => psnWebGpuForward(backend, inputs.x as unknown as TensorInfo,
-        inputs.w as unknown as TensorInfo, inputs.b as unknown as TensorInfo, attrs as unknown as PsnKernelAttrs) as never,
-    });
-  }
-  if (!tf.getKernel(PSN_GRAD_KERNEL, "webgpu")) {
-    tf.registerKernel({
-      kernelName: PSN_GRAD_KERNEL,
-      backendName: "webgpu",
-      kernelFunc: ({ inputs, backend, attrs }) => psnWebGpuBackward(backend, inputs.gS as unknown as TensorInfo,
-        inputs.h as unknown as TensorInfo, inputs.x as unknown as TensorInfo, inputs.w as unknown as TensorInfo,
-        attrs as unknown as PsnKernelAttrs) as never,
-    });
+  for (const [backendName, impl] of Object.entries(PSN_IMPLEMENTATIONS)) {
+    if (!tf.getKernel(PSN_KERNEL, backendName)) {
+      tf.registerKernel({
+        kernelName: PSN_KERNEL,
+        backendName,
+        kernelFunc: ({ inputs, backend, attrs }) => impl.forward(backend as never, inputs.x as unknown as TensorInfo,
+          inputs.w as unknown as TensorInfo, inputs.b as unknown as TensorInfo, attrs as unknown as PsnKernelAttrs) as never,
+      });
+    }
+    if (!tf.getKernel(PSN_GRAD_KERNEL, backendName)) {
+      tf.registerKernel({
+        kernelName: PSN_GRAD_KERNEL,
+        backendName,
+        kernelFunc: ({ inputs, backend, attrs }) => impl.backward(backend as never, inputs.gS as unknown as TensorInfo,
+          inputs.h as unknown as TensorInfo, inputs.x as unknown as TensorInfo, inputs.w as unknown as TensorInfo,
+          attrs as unknown as PsnKernelAttrs) as never,
+      });
+    }
   }
 }
