@@ -10,7 +10,7 @@ import { chargeCoefficients, fusedMultiStep, ifConfig, lifConfig, referenceMulti
 import { wasmHeapMemory } from "../../src/lib/backend/wasm-heap.js";
 import { seqNeuronBackward, seqNeuronForward, type SeqKernelAttrs } from "../../src/lib/neurons/kernels/seq-neuron.js";
 import { seqSimdBackward, seqSimdForward, seqSimdSupports, type GradInputs } from "../../src/lib/neurons/kernels/seq-neuron-simd.js";
-import { simdSupported } from "../../src/lib/neurons/kernels/wasm-simd.js";
+import { simdSupported } from "../../src/lib/backend/wasm-simd.js";
 import { atan, inverseQuadratic, rectangle, sigmoid, triangle, type Surrogate, type TieRule } from "../../src/lib/surrogate.js";
 
 const startBackend = currentBackend()!.rung;

@@ -20,7 +20,7 @@
  * (1 input channel; 4 or 1 output channels), so any shape works. float32 multiply and add (no FMA): the same
  * products as the cpu backend, summed in another order.
  */
-import { assemble, cached, Fn, I, instantiate, SCALAR, simdSupported, VEC, type Code, type Lanes } from "../../neurons/kernels/wasm-simd.js";
+import { assemble, cached, Fn, I, instantiate, SCALAR, simdSupported, VEC, type Code, type Lanes } from "../wasm-simd.js";
 
 /** The geometry one generated kernel is specialised to (all sizes in elements). */
 export interface BackpropFilterGeometry {

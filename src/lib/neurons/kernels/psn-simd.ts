@@ -24,7 +24,7 @@
  */
 import type { SurrogateKind, TieRule } from "../../surrogate.js";
 import { simdSurrogate, surrogateDerivative } from "./seq-neuron-simd.js";
-import { assemble, cached, Fn, hsum, I, instantiate, SCALAR, simdSupported, stepLoop, VEC, type Code, type Lanes } from "./wasm-simd.js";
+import { assemble, cached, Fn, hsum, I, instantiate, SCALAR, simdSupported, stepLoop, VEC, type Code, type Lanes } from "../../backend/wasm-simd.js";
 
 export interface PsnSimdAttrs {
   T: number;

@@ -23,7 +23,7 @@
  * `expf` polynomial (`expCode`, ~1 ulp — as close to exp as TF.js's own float32 sigmoid kernels).
  */
 import type { SeqKernelAttrs } from "./seq-neuron.js";
-import { assemble, cached, Fn, I, instantiate, SCALAR, simdSupported, stepLoop, VEC, type Code, type Lanes } from "./wasm-simd.js";
+import { assemble, cached, Fn, I, instantiate, SCALAR, simdSupported, stepLoop, VEC, type Code, type Lanes } from "../../backend/wasm-simd.js";
 
 /** Surrogates the SIMD kernels implement. */
 const SIMD_SURROGATES = new Set(["atan", "sigmoid", "triangle", "rectangle", "inverseQuadratic"]);

@@ -1,5 +1,6 @@
 /**
- * A minimal WebAssembly assembler for the fused neuron kernels: just enough of the binary format
+ * A minimal WebAssembly assembler for spikelab's generated kernels (the fused neuron kernels of
+ * `neurons/kernels/`, the conv gradients of `backend/kernels/`): just enough of the binary format
  * (one imported memory, functions of i32 parameters, i32/f32/v128 locals, structured control flow,
  * scalar f32 and 128-bit SIMD f32x4 arithmetic) to emit small loops specialised per configuration.
  *
