@@ -54,6 +54,12 @@ export class Composer {
     return info;
   }
 
+  /** Adopt a tensor made outside {@link run} (e.g. `makeOutput` for a generated kernel): freed like the others. */
+  track(t: TensorInfo): TensorInfo {
+    this.temps.push(t);
+    return t;
+  }
+
   /** Free an intermediate now (to bound peak memory inside loops). */
   free(t: TensorInfo): void {
     const i = this.temps.indexOf(t);

@@ -16,15 +16,43 @@
  *
  * P is ŷ padded (or cropped, when the padding exceeds the kernel) to H + KH − 1 rows and W + KW − 1
  * columns, exactly as the depthwise case (depthwise-backprop-input.ts) with dilation 1. The zeros are the
- * Conv2D's explicit padding rather than a padded copy of dy (a PadV2 of dy cost ≈ 10 % of the gradient for
- * 32 images of 48² × 64); only a crop is a separate Slice. NCHW goes to the stock kernel.
+ * Conv2D's explicit padding rather than a padded copy of dy; only a crop is a separate Slice. This composition
+ * is what runs where the generated wasm helpers cannot (no wasm SIMD, other backends); NCHW goes to the stock kernel.
+ *
+ * On wasm (NHWC float32) the stride is instead taken apart by output phase (sub-pixel decomposition), because
+ * the composition above spends s_h·s_w times the forward conv's FLOPs, nearly all on the inserted zeros
+ * (0.35–0.44× forward throughput at stride 2). Write dx's rows as u = sh·m + a (phase a ∈ [0, sh)). Only taps
+ * p ≡ ρ_a = (a + top) mod sh reach phase a: with p = sh·k + ρ_a (k < K_a = ⌈(KH − ρ_a)/sh⌉) and
+ * δ_a = ⌊(a + top)/sh⌋, the equation above becomes i = m + δ_a − k, and with the sub-filter flipped,
+ * w_a[k'] = w'[sh·(K_a − 1 − k') + ρ_a]ᵀ,
+ *
+ *     dx[sh·m + a] = Σ_{k'} dy[m + δ_a − K_a + 1 + k'] · w_a[k']      (stride 1, dy padded by K_a − 1 − δ_a in front)
+ *
+ * — the same for columns with phase b. So dx is sh·sw stride-1 forward Conv2Ds of the *undilated* dy, FLOPs summing
+ * to the forward conv's, each phase's result written to every (sh, sw)-th pixel of dx (`place`); a phase that no
+ * tap reaches (K_a = 0, e.g. a 1×1 kernel at stride 2) is zero. The flipped, transposed sub-filters come from one
+ * pass over the filter (`tapT` per tap, conv2d-backprop-input-simd.ts) instead of wasm's `Reverse` + `Transpose`
+ * (the latter alone cost as much as the forward conv on 4×4 and 6×6 layers). At stride 1 this is one phase and the
+ * conv's output is dx itself.
  */
 import { tf } from "../tf.js";
-import { compose, expectRank, type KernelArgs, type TensorInfo } from "./compose.js";
+import { wasmHeapMemory, type WasmHeap } from "../wasm-heap.js";
+import { compose, expectRank, type Composer, type KernelArgs, type TensorInfo } from "./compose.js";
+import { phasePlacer, tapTransposer } from "./conv2d-backprop-input-simd.js";
 
 const NAME = "Conv2DBackpropInput";
 
-export function conv2dBackpropInputComposed(stock: (args: KernelArgs) => TensorInfo | TensorInfo[], backendName: string) {
+export interface BackpropInputOptions {
+  /**
+   * On wasm (NHWC, float32), the per-phase decomposition with the generated helpers (default true); false forces
+   * the zero-upsampling composition (the benchmark's "before" arm, and what other backends run).
+   */
+  phases?: boolean;
+}
+
+export function conv2dBackpropInputComposed(stock: (args: KernelArgs) => TensorInfo | TensorInfo[], backendName: string,
+  opts: BackpropInputOptions = {}) {
+  const usePhases = opts.phases ?? true;
   return function conv2dBackpropInput(args: KernelArgs): TensorInfo | TensorInfo[] {
     const { inputs, backend, attrs = {} } = args;
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
@@ -41,6 +69,10 @@ export function conv2dBackpropInputComposed(stock: (args: KernelArgs) => TensorI
         `[${inputShape}], filter [${filter.shape}], strides ${JSON.stringify(strides)}, pad ${JSON.stringify(pad)}`);
     }
     const { top, left } = info.padInfo;
+    if (usePhases && backendName === "wasm" && dy.dtype === "float32" && filter.dtype === "float32") {
+      const out = phaseBackpropInput(backend, backendName, dy, filter, { B, H, W, Ho, Wo, Ci: info.inChannels, Co, KH, KW, sh, sw, top, left });
+      if (out) return out;
+    }
     return compose(backend, backendName, (c) => {
       const up = c.zeroUpsample(dy, sh, sw); // [B, Ho·sh, Wo·sw, Co]
       const frontH = KH - 1 - top, frontW = KW - 1 - left;
@@ -53,4 +85,95 @@ export function conv2dBackpropInputComposed(stock: (args: KernelArgs) => TensorI
       return c.run("Conv2D", { x: cropped, filter: wFlip }, { strides: [1, 1], pad, dataFormat: "NHWC", dilations: [1, 1] });
     });
   };
+}
+
+interface Geometry {
+  B: number; H: number; W: number; Ho: number; Wo: number; Ci: number; Co: number;
+  KH: number; KW: number; sh: number; sw: number; top: number; left: number;
+}
+
+/** One axis of one phase: its taps, the dy padding (negative: crop) and how many dx rows it has. */
+interface AxisPhase {
+  /** ρ: the first filter tap of the phase; taps ρ, ρ + s, … (K of them) */
+  first: number;
+  taps: number;
+  /** dy padding before / after (the conv's explicit padding; negative amounts are cropped) */
+  front: number;
+  back: number;
+  /** dx rows (columns) of this phase: ⌈(size − a)/s⌉ */
+  size: number;
+}
+
+function axisPhase(a: number, s: number, K: number, pad: number, inSize: number, outSize: number): AxisPhase {
+  const first = (a + pad) % s, delta = Math.floor((a + pad) / s);
+  const taps = first < K ? Math.ceil((K - first) / s) : 0;
+  const size = Math.ceil((inSize - a) / s);
+  return { first, taps, front: taps - 1 - delta, back: size + delta - outSize, size };
+}
+
+/**
+ * dx by output phases (file comment) on the wasm heap; null where the generated helpers cannot run (no SIMD,
+ * heap not reachable, channels beyond the placer's unrolling).
+ */
+function phaseBackpropInput(backend: tf.KernelBackend, backendName: string, dy: TensorInfo, filter: TensorInfo,
+  g: Geometry): TensorInfo | null {
+  const memory = wasmHeapMemory(backend);
+  if (!memory) return null;
+  const { B, H, W, Ho, Wo, Ci, Co, KH, KW, sh, sw } = g;
+  const single = sh === 1 && sw === 1;
+  const tapT = tapTransposer(memory, Ci, Co);
+  const placer = single ? null : phasePlacer(memory, Ci, W, sh, sw);
+  if (!tapT || (!single && !placer)) return null;
+  const heap = backend as unknown as WasmHeap;
+  const off = (t: TensorInfo) => heap.getMemoryOffset(t.dataId);
+  const rowPhases = Array.from({ length: Math.min(sh, H) }, (_, a) => axisPhase(a, sh, KH, g.top, H, Ho));
+  const colPhases = Array.from({ length: Math.min(sw, W) }, (_, b) => axisPhase(b, sw, KW, g.left, W, Wo));
+  return compose(backend, backendName, (c) => {
+    const dx = single ? null : heap.makeOutput([B, H, W, Ci], "float32");
+    if (dx) c.track(dx);
+    for (const [a, rp] of rowPhases.entries()) {
+      for (const [b, cp] of colPhases.entries()) {
+        const phase = phaseConv(c, heap, tapT, dy, filter, g, rp, cp);
+        if (single) return phase ?? zeros(c, [B, H, W, Ci]);
+        for (let n = 0; n < B; n++) {
+          const dst = off(dx!) + ((n * H + a) * W + b) * Ci * 4;
+          if (phase) placer!.place(off(phase) + n * rp.size * cp.size * Ci * 4, dst, rp.size, cp.size);
+          else placer!.zero(dst, rp.size, cp.size);
+        }
+        if (phase) c.free(phase);
+      }
+    }
+    return dx!;
+  });
+}
+
+/** The phase's stride-1 conv `[B, rows, cols, Ci]`, or null where the phase is zero (no taps, or dy cropped away). */
+function phaseConv(c: Composer, heap: WasmHeap, tapT: { tapT(src: number, dst: number): void }, dy: TensorInfo,
+  filter: TensorInfo, g: Geometry, rp: AxisPhase, cp: AxisPhase): TensorInfo | null {
+  if (rp.taps === 0 || cp.taps === 0) return null;
+  const { B, Ho, Wo, Ci, Co, KW, sh, sw } = g;
+  const keptH = Ho + Math.min(0, rp.front) + Math.min(0, rp.back), keptW = Wo + Math.min(0, cp.front) + Math.min(0, cp.back);
+  if (keptH <= 0 || keptW <= 0) return null; // only padding is left: the phase is zero
+  // w_a[k', l'] = w[sh·(K_a − 1 − k') + ρ_a, sw·(K_b − 1 − l') + ρ_b]ᵀ
+  const sub = c.track(heap.makeOutput([rp.taps, cp.taps, Co, Ci], "float32"));
+  const src = heap.getMemoryOffset(filter.dataId), dst = heap.getMemoryOffset(sub.dataId), tap = Ci * Co * 4;
+  for (let k = 0; k < rp.taps; k++) {
+    for (let l = 0; l < cp.taps; l++) {
+      const p = sh * (rp.taps - 1 - k) + rp.first, q = sw * (cp.taps - 1 - l) + cp.first;
+      tapT.tapT(src + (p * KW + q) * tap, dst + (k * cp.taps + l) * tap);
+    }
+  }
+  const x = c.slice(dy, [0, Math.max(0, -rp.front), Math.max(0, -cp.front), 0], [B, keptH, keptW, Co]);
+  const pad = [[0, 0], [Math.max(0, rp.front), Math.max(0, rp.back)], [Math.max(0, cp.front), Math.max(0, cp.back)], [0, 0]];
+  const out = c.run("Conv2D", { x, filter: sub }, { strides: [1, 1], pad, dataFormat: "NHWC", dilations: [1, 1] });
+  if (x !== dy) c.free(x);
+  c.free(sub);
+  if (out.shape[1] !== rp.size || out.shape[2] !== cp.size) {
+    throw new Error(`Conv2DBackpropInput: phase conv gave [${out.shape}]; expected [${B}, ${rp.size}, ${cp.size}, ${Ci}] (internal)`);
+  }
+  return out;
+}
+
+function zeros(c: Composer, shape: number[]): TensorInfo {
+  return c.fill(shape, 0);
 }
