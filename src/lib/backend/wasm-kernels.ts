@@ -6,18 +6,19 @@
  * | `Conv2DBackpropFilter`                 | missing (§7.1)   | generated SIMD outer-product kernel (NHWC); else a forward Conv2D of transposed x and dy (§7.2) |
  * | `DepthwiseConv2dNativeBackpropFilter`  | missing          | a forward depthwise conv, batch moved into channels |
  * | `DepthwiseConv2dNativeBackpropInput`   | missing          | zero-upsampled dy ⊛ flipped filter (depthwise)    |
- * | `MaxPoolGrad`                          | wrong if a window is ≤ 0 (§7.3) | first-max scan + ScatterNd         |
+ * | `MaxPoolGrad`                          | wrong if a window is ≤ 0 (§7.3) | generated SIMD first-max scatter; else first-max scan + ScatterNd |
  * | `MaxPool3DGrad`                        | same bug (checked: all-negative windows) | same program, NDHWC  |
  * | `UnsortedSegmentSum`                   | missing          | cpu-copy fallback (rare op, documented)           |
  * | `BatchMatMul`, `_FusedMatMul`          | 10–20× slow with transpose flags | explicit Transpose, then the stock kernel |
- * | `Conv2DBackpropInput` (NHWC)           | ≈ 12× slower than Conv2D | zero-upsampled dy ⊛ flipped, transposed filter (Conv2D, zeros as its padding) |
+ * | `Conv2DBackpropInput` (NHWC)           | ≈ 12× slower than Conv2D | per stride phase a stride-1 Conv2D of dy with a flipped sub-filter, placed into dx (generated wasm); else zero-upsampled dy ⊛ flipped filter |
+ * | `AvgPoolGrad`                          | right, ≈ 13× the forward pool's time | generated SIMD scatter; else stock |
  * | `Identity`, `Cast` to the same dtype   | copy the data    | share it (reference count), as cpu and webgl do   |
  * | `Slice`                                | copies its whole input out of the heap first | copies only the slice |
  *
  * The composed kernels call wasm's own kernels (`tf.getKernel(name, 'wasm').kernelFunc`), never the
  * cpu backend (the filter gradient's SIMD kernel is generated wasm on the backend's own heap); equations and the reason each composition is right are in `kernels/*.ts`.
  * wasm's `AvgPoolGrad` and `AvgPool3DGrad` were checked against the cpu backend (odd sizes,
- * strides 1/2, 'same'/'valid'; see the tests) and are right, so they are left alone.
+ * strides 1/2, 'same'/'valid'; see the tests) and are right; `AvgPoolGrad` is wrapped only for speed.
  *
  * {@link registerWasmKernels} is idempotent. It first loads `@tensorflow/tfjs-backend-wasm` (whose
  * import registers the stock kernels), so a later import cannot put the faulty `MaxPoolGrad` back.
@@ -25,6 +26,7 @@
 import { createRequire } from "node:module";
 import { tf } from "./tf.js";
 import type { KernelArgs, TensorInfo } from "./kernels/compose.js";
+import { avgPoolGradSimd } from "./kernels/avg-pool-grad.js";
 import { conv2dBackpropFilterComposed } from "./kernels/conv2d-backprop-filter.js";
 import { conv2dBackpropInputComposed } from "./kernels/conv2d-backprop-input.js";
 import { cpuCopyFallback } from "./kernels/cpu-fallback.js";
@@ -57,6 +59,7 @@ const WRAPPED: Record<string, (stock: KernelImpl) => KernelImpl> = {
   BatchMatMul: (stock) => untransposedMatMul(stock, BACKEND),
   _FusedMatMul: (stock) => untransposedMatMul(stock, BACKEND),
   Conv2DBackpropInput: (stock) => conv2dBackpropInputComposed(stock, BACKEND),
+  AvgPoolGrad: (stock) => avgPoolGradSimd(stock),
 };
 
 /**

@@ -21,9 +21,14 @@
  * the cpu backend) route nothing. The 3-D kernel is the same program with
  * one more spatial axis (depth), NDHWC. Offsets are carried in float32, which
  * is exact below 2^24, so one image (H·W·C) must have fewer than 2^24 elements.
+ *
+ * On wasm the 2-D gradient instead runs the generated SIMD scatter of pool-grad-simd.ts (same first-maximum rule,
+ * ≈ 40× faster than this composition, which took ≈ 35× the forward pool's time); the composition remains for 3-D,
+ * other backends and engines without wasm SIMD (`simd: false` forces it: tests, the benchmark's "before" arm).
  */
 import { tf } from "../tf.js";
-import { compose, expectRank, type KernelArgs, type TensorInfo } from "./compose.js";
+import { compose, expectRank, expectShape, type KernelArgs, type TensorInfo } from "./compose.js";
+import { poolGradOnHeap } from "./pool-grad-simd.js";
 
 interface PoolGeometry {
   batch: number;
@@ -141,14 +146,20 @@ function maxPoolGradProgram(name: string, backendName: string, args: KernelArgs,
   });
 }
 
-export function maxPoolGradComposed(backendName: string) {
+export function maxPoolGradComposed(backendName: string, opts: { simd?: boolean } = {}) {
   const NAME = "MaxPoolGrad";
+  const useSimd = opts.simd ?? true;
   return function maxPoolGrad(args: KernelArgs): TensorInfo {
     const dy = expectRank(NAME, "dy", args.inputs.dy, 4);
     const x = expectRank(NAME, "input", args.inputs.input, 4);
     const { filterSize, strides, pad, dimRoundingMode } = (args.attrs ?? {}) as unknown as tf.MaxPoolGradAttrs;
     const i = tf.backend_util.computePool2DInfo(
       x.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+    if (useSimd && backendName === "wasm") {
+      expectShape(NAME, "dy", dy, [i.batchSize, i.outHeight, i.outWidth, i.outChannels]);
+      const dx = poolGradOnHeap(args.backend, "max", x, dy, i);
+      if (dx) return dx;
+    }
     return maxPoolGradProgram(NAME, backendName, args, {
       batch: i.batchSize, channels: i.inChannels,
       inSize: [i.inHeight, i.inWidth], outSize: [i.outHeight, i.outWidth],
