@@ -62,7 +62,7 @@ function problem(c: Case) {
 
 function registered(kernel: "AvgPoolGrad" | "MaxPoolGrad", c: Case): Out {
   const { x, dy, attrs } = problem(c);
-  const inputs = kernel === "AvgPoolGrad" ? { dy, input: x } : { dy, input: x, output: dy }; // output is not read
+  const inputs: tf.NamedTensorMap = kernel === "AvgPoolGrad" ? { dy, input: x } : { dy, input: x, output: dy }; // output is not read
   const out = read(tf.engine().runKernel(kernel, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor)[0]!;
   tf.dispose([x, dy]);
   return out;
