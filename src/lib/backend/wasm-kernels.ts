@@ -144,6 +144,14 @@ export const WASM_KERNELS_COPY_FREE: readonly string[] = Object.keys(COPY_FREE);
 
 const MARK = Symbol.for("spikelab.wasmKernel");
 
+/** The stock kernel functions that {@link registerWasmKernels} wrapped, by name (the benchmarks' "before" arms). */
+const STOCK = new Map<string, KernelImpl>();
+
+/** TF.js's own wasm kernel function `name` that a wrapper replaced, or undefined (not wrapped, not registered yet). */
+export function wasmStockKernel(name: string): KernelImpl | undefined {
+  return STOCK.get(name);
+}
+
 function isOurs(name: string): boolean {
   const k = tf.getKernel(name, BACKEND) as (tf.KernelConfig & { [MARK]?: true }) | undefined;
   return k != null && k[MARK] === true;
@@ -177,6 +185,7 @@ export function registerWasmKernels(): void {
     const stock = tf.getKernel(name, BACKEND);
     if (stock == null) continue;
     tf.unregisterKernel(name, BACKEND);
+    STOCK.set(name, stock.kernelFunc as unknown as KernelImpl);
     register(name, wrap(stock.kernelFunc as unknown as KernelImpl), stock);
   }
 }

@@ -23,8 +23,8 @@
  * the composition above spends s_h·s_w times the forward conv's FLOPs, nearly all on the inserted zeros
  * (0.35–0.44× forward throughput at stride 2). Write dx's rows as u = sh·m + a (phase a ∈ [0, sh)). Only taps
  * p ≡ ρ_a = (a + top) mod sh reach phase a: with p = sh·k + ρ_a (k < K_a = ⌈(KH − ρ_a)/sh⌉) and
- * δ_a = ⌊(a + top)/sh⌋, the equation above becomes i = m + δ_a − k, and with the sub-filter flipped,
- * w_a[k'] = w'[sh·(K_a − 1 − k') + ρ_a]ᵀ,
+ * δ_a = ⌊(a + top)/sh⌋, the equation above becomes i = m + δ_a − k, and with the phase's taps flipped and the
+ * channel axes swapped, w_a[k', ·, o, c] = w[sh·(K_a − 1 − k') + ρ_a, ·, c, o],
  *
  *     dx[sh·m + a] = Σ_{k'} dy[m + δ_a − K_a + 1 + k'] · w_a[k']      (stride 1, dy padded by K_a − 1 − δ_a in front)
  *
@@ -32,7 +32,7 @@
  * to the forward conv's, each phase's result written to every (sh, sw)-th pixel of dx (`place`); a phase that no
  * tap reaches (K_a = 0, e.g. a 1×1 kernel at stride 2) is zero. The flipped, transposed sub-filters come from one
  * pass over the filter (`tapT` per tap, conv2d-backprop-input-simd.ts) instead of wasm's `Reverse` + `Transpose`
- * (the latter alone cost as much as the forward conv on 4×4 and 6×6 layers). At stride 1 this is one phase and the
+ * (those two kernels alone took as long as the forward conv of a 4×4 or 6×6 layer). At stride 1 this is one phase and the
  * conv's output is dx itself.
  */
 import { tf } from "../tf.js";
@@ -134,7 +134,7 @@ function phaseBackpropInput(backend: tf.KernelBackend, backendName: string, dy: 
     for (const [a, rp] of rowPhases.entries()) {
       for (const [b, cp] of colPhases.entries()) {
         const phase = phaseConv(c, heap, tapT, dy, filter, g, rp, cp);
-        if (single) return phase ?? zeros(c, [B, H, W, Ci]);
+        if (single) return phase ?? c.fill([B, H, W, Ci], 0);
         for (let n = 0; n < B; n++) {
           const dst = off(dx!) + ((n * H + a) * W + b) * Ci * 4;
           if (phase) placer!.place(off(phase) + n * rp.size * cp.size * Ci * 4, dst, rp.size, cp.size);
@@ -172,8 +172,4 @@ function phaseConv(c: Composer, heap: WasmHeap, tapT: { tapT(src: number, dst: n
     throw new Error(`Conv2DBackpropInput: phase conv gave [${out.shape}]; expected [${B}, ${rp.size}, ${cp.size}, ${Ci}] (internal)`);
   }
   return out;
-}
-
-function zeros(c: Composer, shape: number[]): TensorInfo {
-  return c.fill(shape, 0);
 }
