@@ -3,11 +3,12 @@
  * x̂ = (x − μ)·r, r = (σ² + ε)^(−½), y = γ·x̂ + β. Its gradient, with μ and σ² functions of x, over a
  * normalisation group of N samples (N = n unless the group is split over parts, `sync-norm.ts`):
  *   Dβ = Σ_group 1ᵀ·dy,  Dγ = Σ_group 1ᵀ·(dy ⊙ x̂),  ∂x = (γ·r/N)·(N·dy − Dβ − x̂ ⊙ Dγ),
- * the column sums as products with the ones row 1ᵀ. The parameter gradients returned are this part's own
+ * the column sums by `columnSums`. The parameter gradients returned are this part's own
  * 1ᵀdy and 1ᵀ(dy ⊙ x̂) (a trainer sums parameter gradients over parts). μ and σ² are inputs only to share
  * their computation with the running estimates: their gradient is already inside ∂x, so zeros are returned.
  */
 import { tf } from "../backend/tf.js";
+import { columnSums } from "./column-sums.js";
 
 /** How the column sums of a split normalisation group are completed; absent: the group is this batch. */
 export interface BatchNormGroup {
@@ -25,13 +26,13 @@ export function batchNormTrain(x: tf.Tensor2D, mean: tf.Tensor, variance: tf.Ten
     const [xs, g, b, mu, v, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const r = tf.rsqrt(tf.add(v, eps));
     const xHat = tf.mul(tf.sub(xs, mu), r);
-    save([xHat, r, g, tf.ones([1, n])]);
+    save([xHat, r, g]);
     return {
       value: tf.add(tf.mul(xHat, g), b),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xh, rr, gg, ones] = saved as [tf.Tensor2D, tf.Tensor, tf.Tensor, tf.Tensor2D];
-        const dBeta = tf.matMul(ones, dy as tf.Tensor2D);
-        const dGamma = tf.matMul(ones, tf.mul(dy, xh) as tf.Tensor2D);
+        const [xh, rr, gg] = saved as [tf.Tensor2D, tf.Tensor, tf.Tensor];
+        const dBeta = columnSums(dy as tf.Tensor2D);
+        const dGamma = columnSums(tf.mul(dy, xh) as tf.Tensor2D);
         const [sumBeta, sumGamma] = group ? group.sumOverGroup(dBeta, dGamma) : [dBeta, dGamma];
         const dx = tf.mul(tf.div(tf.mul(gg, rr), N), tf.sub(tf.sub(tf.mul(dy, N), sumBeta), tf.mul(xh, sumGamma)));
         return [dx, tf.reshape(dGamma, [C]), tf.reshape(dBeta, [C]), tf.zeros([1, C]), tf.zeros([1, C])];

@@ -14,12 +14,14 @@
  */
 import { tf } from "../backend/tf.js";
 import { batchNormTrain, type BatchNormGroup } from "./batch-norm-train.js";
+import { columnSums } from "./column-sums.js";
 import type { BatchNorm } from "./norm.js";
 
 type AllReduce = (values: Float64Array) => Float64Array;
 
-function columnSums(ones: tf.Tensor2D, m: tf.Tensor2D): Float64Array {
-  const s = tf.matMul(ones, m);
+/** 1ᵀ·m read back in float64 for the all-reduce (workers run on wasm/cpu, where a synchronous read is allowed). */
+function localColumnSums(m: tf.Tensor2D): Float64Array {
+  const s = columnSums(m);
   const v = Float64Array.from(s.dataSync());
   s.dispose();
   return v;
@@ -30,15 +32,14 @@ export function syncBatchNormForward(bn: BatchNorm, x: tf.Tensor, allReduce: All
   const C = bn.channels;
   const n = x.size / C;
   const x2 = tf.reshape(x, [n, C]) as tf.Tensor2D;
-  const ones = tf.ones([1, n]) as tf.Tensor2D;
   const local1 = new Float64Array(C + 1);
-  local1.set(columnSums(ones, x2));
+  local1.set(localColumnSums(x2));
   local1[C] = n;
   const total1 = allReduce(local1);
   const N = total1[C]!;
   const mean = tf.tensor(Float32Array.from(total1.subarray(0, C), (s) => s / N), [1, C], "float32");
   const sq = tf.tidy(() => tf.square(tf.sub(x2, mean))) as tf.Tensor2D;
-  const total2 = allReduce(columnSums(ones, sq));
+  const total2 = allReduce(localColumnSums(sq));
   sq.dispose();
   const variance = tf.tensor(Float32Array.from(total2, (s) => s / N), [1, C], "float32");
   tf.tidy(() => {
@@ -48,7 +49,7 @@ export function syncBatchNormForward(bn: BatchNorm, x: tf.Tensor, allReduce: All
   });
   const y2 = batchNormTrain(x2, mean, variance, bn.gamma, bn.beta, bn.eps, syncGroup(N, C, allReduce));
   const y = tf.reshape(y2, x.shape);
-  tf.dispose([x2, ones, mean, variance, y2]);
+  tf.dispose([x2, mean, variance, y2]);
   return y;
 }
 
