@@ -42,7 +42,7 @@ export async function benchShdEpoch(o: { batches: number; spikes: number; arms: 
     const wall: number[] = [], cpu: number[] = [];
     let lastW = performance.now(), lastC = cpuSeconds();
     const r = await trainShd(s, arm, 0, data, {
-      maxBatches: o.batches + 1, evaluateEachEpoch: false, epochs: 1,
+      maxBatches: o.batches + 1, evaluateEachEpoch: false, epochs: 1, workers: 1, // one thread: the per-step CPU seconds below are the step's
       onStep: () => {
         const w = performance.now(), c = cpuSeconds();
         wall.push((w - lastW) / 1000); cpu.push(c - lastC);

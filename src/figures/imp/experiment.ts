@@ -20,7 +20,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tf } from "../../lib/backend/tf.js";
-import { resetModule } from "../../lib/layers/module.js";
+import { resetModule, setTraining } from "../../lib/layers/module.js";
 import { loadTorchvisionWeights, loadWeights, saveWeights } from "../../lib/models/weights.js";
 import { writeFileAtomic } from "../../lib/util/fs.js";
 import { CifarSequenceSource } from "../../lib/data/datasets/cifar.js";
@@ -135,6 +135,22 @@ export function buildSewNet(depth: 18 | 34 | 50, imp: boolean, T: number, numCla
   return sewResNet({ depth, T, numClasses, seed, widthFactor, neuron: () => new IFNode({ vReset: 0, surrogate: atan(2), ...(imp ? { imp: true } : {}) }) });
 }
 
+export interface SewWorkerArgs { depth: 18 | 34 | 50; imp: boolean; T: number; numClasses: number; seed: number; widthFactor: number; loss: ImpLoss; inputShape: number[] }
+
+/**
+ * `WorkerSetup` export: a gradient worker's copy of {@link trainSew}'s network and loss. One eval-mode forward of
+ * a zero sample of `inputShape` ([T, B, ...], B = 1 used) materialises the lazily shaped IMP states, as the trainer's
+ * model does before its weights are loaded.
+ */
+export function sewWorkerModel(a: SewWorkerArgs): WorkerModel {
+  const model = buildSewNet(a.depth, a.imp, a.T, a.numClasses, a.seed, a.widthFactor);
+  setTraining(model, false);
+  tf.tidy(() => { model.forward(tf.zeros([a.inputShape[0]!, 1, ...a.inputShape.slice(2)])); });
+  resetModule(model);
+  setTraining(model, true);
+  return { model, loss: impLoss(a.loss) };
+}
+
 /**
  * Imagenette's 10 easily separable ImageNet classes (fast.ai): tench, English springer, cassette player, chain
  * saw, church, French horn, garbage truck, gas pump, golf ball, parachute — the `small` subset.
@@ -228,9 +244,11 @@ export async function sewData(s: SewSetting, ctx: Pick<RunContext, "sharedDir" |
  * Train (or reload) one SEW-ResNet of the ImageNet study at `s` (default: `sewSetting(ctx.scale, depth)`).
  * Tables 3, 5 and 6 train the same networks: the run is kept under results/_runs, keyed by everything that
  * defines it (the setting and recipe version included), and reloaded instead of retrained. `sample` is the
- * first test batch (the input of the firing-rate / SOP measurement).
+ * first test batch (the input of the firing-rate / SOP measurement). Gradients and per-epoch test evaluations
+ * from `ctx.workers` worker threads (default auto); the run's key does not include the count (it changes only the
+ * float32 summation order).
  */
-export async function trainSew(depth: 18 | 34 | 50, o: { loss: ImpLoss; imp: boolean }, ctx: Pick<RunContext, "sharedDir" | "seed" | "scale">, s: SewSetting = sewSetting(ctx.scale, depth)): Promise<ImpRun & { sample: tf.Tensor; setting: SewSetting }> {
+export async function trainSew(depth: 18 | 34 | 50, o: { loss: ImpLoss; imp: boolean }, ctx: Pick<RunContext, "sharedDir" | "seed" | "scale"> & Partial<Pick<RunContext, "workers">>, s: SewSetting = sewSetting(ctx.scale, depth)): Promise<ImpRun & { sample: tf.Tensor; setting: SewSetting }> {
   const data = await sewData(s, ctx);
   const model = buildSewNet(depth, o.imp, s.T, data.numClasses, ctx.seed, s.widthFactor);
   const loss = impLoss(o.loss);
@@ -256,6 +274,11 @@ export async function trainSew(depth: 18 | 34 | 50, o: { loss: ImpLoss; imp: boo
       model, loss, optimizer: new SGD({ momentum: 0.9 }), schedule: cosineLr({ base: s.lr, tMax: s.epochs }), epochs: s.epochs,
       train: data.train, test: data.test, seed: ctx.seed, nonFinite: "zero", progress: s.data !== "synthetic",
       ...(s.microBatches ? { microBatches: s.microBatches } : {}),
+      workers: ctx.workers ?? "auto",
+      workerSetup: {
+        module: fileURLToPath(import.meta.url), export: "sewWorkerModel",
+        args: { depth, imp: o.imp, T: s.T, numClasses: data.numClasses, seed: ctx.seed, widthFactor: s.widthFactor, loss: o.loss, inputShape: sample.shape.slice() } satisfies SewWorkerArgs,
+      },
     }));
     await saveWeights(model, join(dir, "weights.safetensors"), { recipe });
     await writeFileAtomic(meta, JSON.stringify({ recipe, history }));

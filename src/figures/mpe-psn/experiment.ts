@@ -17,7 +17,7 @@ import type { FrameLoader } from "../../lib/data/loader.js";
 import { dvsClasses, dvsLoaders, type DvsDataset } from "../common/dvs-data.js";
 import type { FrameSetting } from "../common/scale.js";
 import { Compose, RandomCrop, RandomHorizontalFlip } from "../../lib/data/transforms/index.js";
-import { leafModules, type Module } from "../../lib/layers/module.js";
+import { buffersOf, leafModules, reseedModule, resetModule, type Module } from "../../lib/layers/module.js";
 import { LOSSES } from "../../lib/losses/index.js";
 import { mpeTotalLoss } from "../../lib/losses/mpe.js";
 import type { Labels } from "../../lib/losses/cross-entropy.js";
@@ -27,7 +27,8 @@ import { LegacyLIFNode } from "../../lib/neurons/legacy-lif.js";
 import { MPEPSN, collectMemLosses } from "../../lib/neurons/mpe-psn.js";
 import { SGD } from "../../lib/train/optimizers.js";
 import { cosineLr } from "../../lib/train/schedules.js";
-import { evaluate, train, type EpochRecord } from "../../lib/train/trainer.js";
+import { evaluate, stepSeed, train, type BatchSource, type EpochRecord } from "../../lib/train/trainer.js";
+import { resolveWorkers } from "../../lib/train/parallel/workers.js";
 import type { Objective } from "../../lib/train/batch-gradients.js";
 import type { WorkerModel } from "../../lib/train/parallel/protocol.js";
 import type { RunContext } from "../../lib/repro/item.js";
@@ -125,9 +126,38 @@ export function mpeWorkerModel(a: MpeWorkerArgs): WorkerModel {
 }
 
 /**
- * One training run. `lambdaMem` overrides the setting's (Fig. 3a's run without L_mem uses 0). Gradients come from
- * `ctx.workers` worker threads, except when the membrane distance is tracked (Fig. 3a): it is read from the
- * layers after each forward pass, which only the trainer's own model would run.
+ * The training batches of a run whose trainer's model runs no training forward (gradient workers), with the
+ * forward that sets its MPE-PSN layers' `lastDistance` run on that model before each step: the step's parameters
+ * (the optimiser has not moved them yet), input (no mixing), draws (reseeded as the trainer will: run seed, step,
+ * stream 1) and BN batch statistics — the values the step's own forward has in a one-process run; BN running
+ * statistics are restored (the workers' are the ones the trainer keeps). `stepOf()`: the step about to run.
+ */
+function withDistancePass(src: BatchSource, model: Module, seed: number, stepOf: () => number): BatchSource {
+  return {
+    batchesPerEpoch: (e) => src.batchesPerEpoch(e),
+    async batch(e, i) {
+      const b = await src.batch(e, i);
+      const saved = buffersOf(model).map((x) => tf.keep(tf.clone(x.variable)));
+      try {
+        reseedModule(model, stepSeed(seed, stepOf(), 1));
+        resetModule(model);
+        tf.tidy(() => { model.forward(b.x); });
+        resetModule(model);
+        buffersOf(model).forEach((x, k) => x.variable.assign(saved[k]!));
+      } finally {
+        tf.dispose(saved);
+      }
+      return b;
+    },
+  };
+}
+
+/**
+ * One training run. `lambdaMem` overrides the setting's (Fig. 3a's run without L_mem uses 0). Gradients and
+ * per-epoch test evaluations come from `ctx.workers` worker threads. The membrane distance (Fig. 3a) is read from
+ * the trainer's model's layers after each step: with workers, a forward pass of that model before each step
+ * ({@link withDistancePass}) computes it, costing one forward on this thread per step; with mixup (paper scale
+ * only) that pass cannot see the mixed batch, so a tracked run with mixup computes in one process.
  */
 export async function trainMpe(s: MpeSetting, neuron: MpeNeuron, ctx: Pick<RunContext, "sharedDir" | "seed"> & Partial<Pick<RunContext, "workers">>, o: { lambdaMem?: number; trackDistance?: boolean; mixup?: boolean } = {}): Promise<MpeRun> {
   const data = await mpeData(s, ctx);
@@ -141,15 +171,19 @@ export async function trainMpe(s: MpeSetting, neuron: MpeNeuron, ctx: Pick<RunCo
   let stepDistances: tf.Tensor[] = [];
   const epochDistances: Promise<number>[] = [];
   const tracked = o.trackDistance ?? false;
+  const workers = tracked && o.mixup ? 1 : resolveWorkers(ctx.workers ?? "auto", true);
+  let steps = 0;
+  const trainSrc = tracked && workers > 1 ? withDistancePass(data.train, model, ctx.seed, () => steps) : data.train;
   const workerArgs: MpeWorkerArgs = { setting: s, neuron, seed: ctx.seed, lambdaMem };
   const { history } = await train({
     model, loss: LOSSES["tet-original"], optimizer: new SGD({ momentum: 0.9, weightDecay: 5e-4 }), schedule: cosineLr({ base: s.lr, tMax: s.epochs }),
     objective: mpeObjective(s, neuron, lambdaMem),
-    ...(tracked ? { workers: 1 } : { workers: ctx.workers ?? "auto", workerSetup: { module: fileURLToPath(import.meta.url), export: "mpeWorkerModel", args: workerArgs } }),
-    epochs: s.epochs, train: data.train, test: data.test, seed: ctx.seed, nonFinite: "zero", progress: false,
+    workers, workerSetup: { module: fileURLToPath(import.meta.url), export: "mpeWorkerModel", args: workerArgs },
+    epochs: s.epochs, train: trainSrc, test: data.test, seed: ctx.seed, nonFinite: "zero", progress: false,
     // The official runs' mixup (α 0.5, p 0.5, off from epoch 140) at the paper scale; its label smoothing 0.1 is not applied.
     ...(o.mixup ? { mix: { mixupAlpha: 0.5, prob: 0.5, offFromEpoch: 140 } } : {}),
     onStep: (_step, loss) => {
+      steps++;
       epochLoss += loss;
       for (const l of layers) if (l.lastDistance) stepDistances.push(tf.keep(tf.clone(l.lastDistance)));
     },

@@ -11,6 +11,7 @@
  * loss on the time-averaged output. At the paper scale mixup (α 0.2) / cutmix (α 1) with p 0.5 is added;
  * TrivialAugment and RandomErasing are not implemented (noted in the report).
  */
+import { fileURLToPath } from "node:url";
 import { tf } from "../../lib/backend/tf.js";
 import { CifarSequenceSource, type CifarSet, type CifarVariant } from "../../lib/data/datasets/cifar.js";
 import type { Module } from "../../lib/layers/module.js";
@@ -20,9 +21,11 @@ import type { SnnLoss } from "../../lib/losses/index.js";
 import { neuronFactory, type NeuronFactoryOptions, type NeuronKind } from "../../lib/models/neuron-factories.js";
 import { pixelCifarNet } from "../../lib/models/pixel-cifar.js";
 import { seqCifarNet } from "../../lib/models/seq-cifar.js";
+import { surrogateFromSpec, type SurrogateSpec, type TieRule } from "../../lib/surrogate.js";
 import { adamW } from "../../lib/train/optimizers.js";
 import { cosineLr } from "../../lib/train/schedules.js";
 import { evaluate, train, type EpochRecord } from "../../lib/train/trainer.js";
+import type { WorkerModel } from "../../lib/train/parallel/protocol.js";
 import type { RunContext } from "../../lib/repro/item.js";
 import type { Scale } from "../../lib/repro/verdict.js";
 import { cifarData } from "../common/cifar-data.js";
@@ -105,19 +108,38 @@ export interface SeqRunResult {
   model: Module;
 }
 
-/** Train one network on a task setting and evaluate it (the model is returned for further measurement). */
-export async function trainSeqTask(s: SeqTaskSetting, kind: NeuronKind, o: NeuronFactoryOptions, ctx: Pick<RunContext, "sharedDir" | "seed">, opts: { prepare?: (m: Module, sample: tf.Tensor) => void } = {}): Promise<SeqRunResult> {
+/** {@link NeuronFactoryOptions} as a worker receives them: the surrogate as its spec (functions cannot be cloned). */
+export type SeqNeuronArgs = Omit<NeuronFactoryOptions, "surrogate"> & { surrogate?: { spec: SurrogateSpec; tie: TieRule } };
+
+export interface SeqWorkerArgs { setting: SeqTaskSetting; kind: NeuronKind; options: SeqNeuronArgs; seed: number }
+
+function neuronArgs(o: NeuronFactoryOptions): SeqNeuronArgs {
+  const { surrogate, ...rest } = o;
+  if (!surrogate) return rest;
+  if (!surrogate.spec) throw new Error(`trainSeqTask: options.surrogate '${surrogate.name}' has no spec, so the gradient workers cannot rebuild it; use a surrogate from src/lib/surrogate.ts`);
+  return { ...rest, surrogate: { spec: surrogate.spec, tie: surrogate.tie } };
+}
+
+/** `WorkerSetup` export: a gradient worker's copy of {@link trainSeqTask}'s network and loss. */
+export function seqWorkerModel(a: SeqWorkerArgs): WorkerModel {
+  const { surrogate, ...rest } = a.options;
+  const options: NeuronFactoryOptions = surrogate ? { ...rest, surrogate: surrogateFromSpec(surrogate.spec, surrogate.tie) } : rest;
+  return { model: buildSeqNet(a.setting, a.kind, options, a.seed), loss: SMOOTHED_MEAN_CE };
+}
+
+/**
+ * Train one network on a task setting and evaluate it (the model is returned for further measurement); gradients
+ * from `ctx.workers` worker threads (default auto).
+ */
+export async function trainSeqTask(s: SeqTaskSetting, kind: NeuronKind, o: NeuronFactoryOptions, ctx: Pick<RunContext, "sharedDir" | "seed"> & Partial<Pick<RunContext, "workers">>): Promise<SeqRunResult> {
   const data = await seqTaskData(s, ctx);
   const src = seqSources(s, data, ctx.seed);
   const model = buildSeqNet(s, kind, o, ctx.seed);
-  if (opts.prepare) {
-    const b = src.train.batch(0, 0);
-    opts.prepare(model, b.x);
-    b.x.dispose();
-  }
   const { history } = await train({
     model, loss: SMOOTHED_MEAN_CE, optimizer: adamW({ weightDecay: 0.01 }), schedule: cosineLr({ base: 1e-3, tMax: s.epochs }),
     epochs: s.epochs, train: src.train, seed: ctx.seed, progress: false,
+    workers: ctx.workers ?? "auto",
+    workerSetup: { module: fileURLToPath(import.meta.url), export: "seqWorkerModel", args: { setting: s, kind, options: neuronArgs(o), seed: ctx.seed } satisfies SeqWorkerArgs },
     // CutMix boxes span (row, column) = axes (2, 0) of the column layout; pixel sequences get mixup only.
     ...(s.mix ? { mix: s.task === "pixel-cifar10" ? { mixupAlpha: 0.2, prob: 0.5 } : { mixupAlpha: 0.2, cutmixAlpha: 1, prob: 1, switchProb: 0.5, spatialAxes: [2, 0] as [number, number] } } : {}),
   });

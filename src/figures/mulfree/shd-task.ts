@@ -18,6 +18,7 @@
  * - paper: the full recipe, 150 epochs, seeds 0, 1, 2; the claim is their mean ± std.
  */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { readShdFile, SHD_CHANNELS, SHD_CLASSES, SHD_FILES, type ShdSet } from "../../lib/data/datasets/shd.js";
 import { ShdSequenceSource } from "../../lib/data/datasets/shd-source.js";
 import type { ChannelBinning } from "../../lib/data/channel-frames.js";
@@ -36,6 +37,8 @@ import { atan } from "../../lib/surrogate.js";
 import { Adam } from "../../lib/train/optimizers.js";
 import { cosineLr, oneCycleLr } from "../../lib/train/schedules.js";
 import { evaluate, train, type EpochRecord } from "../../lib/train/trainer.js";
+import type { WorkerModel } from "../../lib/train/parallel/protocol.js";
+import type { WorkersOption } from "../../lib/train/parallel/workers.js";
 import { makeDirAtomic } from "../../lib/util/fs.js";
 import { rawDataPath } from "../common/data-root.js";
 
@@ -139,22 +142,38 @@ export interface ShdRunResult {
   model: DelaySnn;
 }
 
+export interface ShdWorkerArgs { setting: ShdSetting; arm: ShdArm; seed: number }
+
 /**
- * One run of the Table 8 recipe. `maxBatches` stops each epoch early and `epochs` runs fewer epochs (timing runs
- * only: the σ and learning-rate schedules still span `s.epochs`).
+ * The network, loss and per-epoch σ of one run — `WorkerSetup` export, and what {@link trainShd} trains itself:
+ * σ(epoch) from ⌊D/2⌋ (+ 0.27 by `dclsSigmaSchedule`) to 0.5 over the first quarter of `s.epochs`, set at the
+ * start of each epoch (σ is a number, not a buffer, so each worker sets its own).
  */
-export async function trainShd(s: ShdSetting, arm: ShdArm, seed: number, data: { train: ShdSet; test: ShdSet }, opts: { maxBatches?: number; evaluateEachEpoch?: boolean; epochs?: number; onStep?: () => void } = {}): Promise<ShdRunResult> {
+export function shdWorkerModel(a: ShdWorkerArgs): WorkerModel & { model: DelaySnn; prepareEpoch: (epoch: number) => void } {
+  const model = buildShdNet(a.setting, a.arm, a.seed);
+  const sigma = dclsSigmaSchedule({ initial: Math.floor(a.setting.kernelSize / 2), decayEpochs: Math.max(1, Math.floor(a.setting.epochs / 4)) });
+  return { model, loss: SUMMED_SOFTMAX, prepareEpoch: (epoch) => model.setSigma(sigma(epoch)) };
+}
+
+/**
+ * One run of the Table 8 recipe; gradients and per-epoch test evaluations from `workers` worker threads (default
+ * auto). `maxBatches` stops each epoch early and `epochs` runs fewer epochs (timing runs only: the σ and
+ * learning-rate schedules still span `s.epochs`).
+ */
+export async function trainShd(s: ShdSetting, arm: ShdArm, seed: number, data: { train: ShdSet; test: ShdSet }, opts: { maxBatches?: number; evaluateEachEpoch?: boolean; epochs?: number; onStep?: () => void; workers?: WorkersOption } = {}): Promise<ShdRunResult> {
   const src = shdSources(s, data, seed);
-  const model = buildShdNet(s, arm, seed);
-  const sigma = dclsSigmaSchedule({ initial: Math.floor(s.kernelSize / 2), decayEpochs: Math.max(1, Math.floor(s.epochs / 4)) });
-  model.setSigma(sigma(0));
+  const args: ShdWorkerArgs = { setting: s, arm, seed };
+  const { model, prepareEpoch } = shdWorkerModel(args);
   const trainSrc = opts.maxBatches ? { batchesPerEpoch: (e: number) => Math.min(opts.maxBatches!, src.train.batchesPerEpoch()), batch: (e: number, i: number) => src.train.batch(e, i) } : src.train;
   const { history } = await train({
     model, loss: SUMMED_SOFTMAX, optimizer: new Adam({ weightDecay: 1e-5 }),
     schedule: cosineLr({ base: 5e-4, tMax: s.epochs }), groupSchedules: { delay: oneCycleLr({ max: 0.05, totalSteps: Math.max(2, s.epochs) }) },
     epochs: opts.epochs ?? s.epochs, train: trainSrc, ...(opts.evaluateEachEpoch === false ? {} : { test: src.test }), seed, progress: false,
+    prepareEpoch,
+    workers: opts.workers ?? "auto",
+    workerSetup: { module: fileURLToPath(import.meta.url), export: "shdWorkerModel", args },
+    // Positions are parameters: clamped here after the optimiser step, they reach the workers with the next step's.
     onStep: () => { model.clampPositions(); opts.onStep?.(); },
-    onEpoch: (r) => model.setSigma(sigma(r.epoch + 1)),
   });
   const last = history[history.length - 1]!;
   const testAcc = last.testAcc !== undefined ? 100 * last.testAcc : 100 * (await evaluate(model, SUMMED_SOFTMAX, src.test)).acc;

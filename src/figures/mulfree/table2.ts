@@ -28,7 +28,7 @@ export async function run(ctx: RunContext): Promise<ItemResult> {
   const runs: Omit<ShdRunResult, "model">[] = [];
   for (const { arm, seeds } of arms) {
     for (const seed of seeds) {
-      const { model, ...r } = await trainShd(s, arm, seed, data);
+      const { model, ...r } = await trainShd(s, arm, seed, data, { workers: ctx.workers ?? "auto" });
       disposeModule(model);
       runs.push(r);
       bar.tick();

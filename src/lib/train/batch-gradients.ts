@@ -11,6 +11,8 @@ import type { Labels } from "../losses/cross-entropy.js";
 import type { SnnLoss } from "../losses/index.js";
 import { withBatchShard } from "../layers/batch-shard.js";
 import { parametersOf, resetModule, type Module } from "../layers/module.js";
+import type { BatchSource } from "./batch-source.js";
+import type { Evaluation } from "./evaluate.js";
 import type { MixedBatch } from "./mixing.js";
 import { namedGrads } from "./named-grads.js";
 
@@ -47,6 +49,12 @@ export interface StepGradients {
 
 export interface GradientEngine {
   gradients(step: StepInput): Promise<StepGradients>;
+  /**
+   * `evaluate` of the trainer's model (its current parameters and buffers) on `data` at `epoch`, the modules' draws
+   * reseeded with `moduleSeed` first — where the engine has model copies of its own to run it on (`parallel/`);
+   * absent: the trainer evaluates its model itself.
+   */
+  evaluate?(data: BatchSource, epoch: number, moduleSeed: number): Promise<Evaluation>;
   dispose(): Promise<void> | void;
 }
 

@@ -75,6 +75,12 @@ export interface TrainConfig {
   workers?: WorkersOption;
   /** How each worker builds the same model, loss and objective as this config's (see `WorkerSetup`). */
   workerSetup?: WorkerSetup;
+  /**
+   * Model state that is not a parameter or buffer and follows the epoch (SNN-delays' Dcls σ schedule): called at
+   * the start of each epoch (a resumed run included), before its steps and its test evaluation. With workers the
+   * setup's `prepareEpoch` must do the same to the workers' copies (closures cannot cross threads).
+   */
+  prepareEpoch?: (epoch: number) => void;
   /** Run folder for metrics.jsonl and checkpoints. */
   outDir?: string;
   /** Save a checkpoint every N optimiser steps (and at each epoch end). 0 = only at epoch ends. */
@@ -203,7 +209,7 @@ async function trainStep(cfg: TrainConfig, run: Run, engine: GradientEngine, epo
 }
 
 /** The epoch's record from its running sums, with the test evaluation when a test source is given. */
-async function closeEpoch(cfg: TrainConfig, run: Run, epoch: number): Promise<EpochRecord> {
+async function closeEpoch(cfg: TrainConfig, run: Run, engine: GradientEngine, epoch: number): Promise<EpochRecord> {
   const acc = run.prog.acc;
   const record: EpochRecord = {
     epoch,
@@ -218,8 +224,11 @@ async function closeEpoch(cfg: TrainConfig, run: Run, epoch: number): Promise<Ep
   if (cfg.test) {
     // Evaluation's own draws (MPE-PSN samples at test time) from (run seed, step), not from whatever state the
     // training forwards left — with gradient workers the trainer's model runs none.
-    reseedModule(cfg.model, stepSeed(cfg.seed, run.prog.step, 3));
-    const ev = await evaluate(cfg.model, cfg.loss, cfg.test, epoch);
+    // With workers, they evaluate their copies of the model in parts of each test batch (same numbers up to float32
+    // summation order).
+    const evalSeed = stepSeed(cfg.seed, run.prog.step, 3);
+    reseedModule(cfg.model, evalSeed);
+    const ev = engine.evaluate ? await engine.evaluate(cfg.test, epoch, evalSeed) : await evaluate(cfg.model, cfg.loss, cfg.test, epoch);
     record.testLoss = ev.loss;
     record.testAcc = ev.acc;
   }
@@ -248,11 +257,12 @@ export async function train(cfg: TrainConfig): Promise<{ history: EpochRecord[];
   const every = cfg.checkpointEvery ?? 0;
   const local = { model: cfg.model, loss: cfg.loss, objective: cfg.objective, microBatches: cfg.microBatches };
   const workers = resolveWorkers(cfg.workers, cfg.workerSetup !== undefined);
-  const engine = workers > 1 ? parallelGradients({ ...local, workers, setup: cfg.workerSetup! }) : localGradients(local);
+  const engine = workers > 1 ? parallelGradients({ ...local, workers, setup: cfg.workerSetup!, prepareEpoch: cfg.prepareEpoch }) : localGradients(local);
   setTraining(cfg.model, true);
   try {
     for (; prog.epoch < cfg.epochs; prog.epoch++, prog.nextBatch = 0, prog.acc = freshSums()) {
       const epoch = prog.epoch;
+      cfg.prepareEpoch?.(epoch);
       const nb = cfg.train.batchesPerEpoch(epoch);
       const bar = cfg.progress === false ? null : new ProgressBar(`epoch ${epoch + 1}/${cfg.epochs}`, nb);
       for (; prog.nextBatch < nb; prog.nextBatch++) {
@@ -266,7 +276,7 @@ export async function train(cfg: TrainConfig): Promise<{ history: EpochRecord[];
           prog.nextBatch--;
         }
       }
-      const record = await closeEpoch(cfg, run, epoch);
+      const record = await closeEpoch(cfg, run, engine, epoch);
       prog.history.push(record);
       bar?.finish(summary(record));
       await persistEpoch(cfg, run);

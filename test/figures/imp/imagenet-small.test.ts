@@ -48,4 +48,20 @@ describe("IMP ImageNet tables, small-scale code path", () => {
     expect(tf.tidy(() => tf.max(tf.abs(tf.sub(oa, ob)))).dataSync()[0]).toBe(0);
     [a, b].forEach((r) => { disposeModule(r.model); r.sample.dispose(); });
   }, 60_000);
+
+  it("1 and 2 workers train the same step (SEW-ResNet-18 with IMP, 2 micro-batches): equal test accuracy, losses within 1e-4", async () => {
+    const root = mkdtempSync(join(tmpdir(), "spikelab-imnet-"));
+    writeImageNetFolder(root, "train", { perClass: 3, side: 20 });
+    writeImageNetFolder(root, "val", { perClass: 2, side: 20 });
+    const s: SewSetting = { ...sewSetting("small"), root, classes: FIXTURE_WNIDS.slice(0, 2), trainPerClass: 3, valPerClass: 2, size: 16, cacheSide: 18, widthFactor: 1 / 16, epochs: 1, batchSize: 6, microBatches: 2, T: 2 };
+    const run = (workers: number) => trainSew(18, { loss: "lts", imp: true }, { ...runContext({ outRoot: join(root, `results-${workers}`), paper: "imp", item: "table3", scale: "small", seed: 0 }), workers }, s);
+    const one = await run(1), two = await run(2);
+    expect(two.history.map((h) => h.testAcc)).toEqual(one.history.map((h) => h.testAcc));
+    two.history.forEach((h, e) => {
+      expect(Math.abs(h.trainLoss - one.history[e]!.trainLoss)).toBeLessThan(1e-4);
+      expect(Math.abs(h.testLoss! - one.history[e]!.testLoss!)).toBeLessThan(1e-4);
+    });
+    expect(two.finalTestAcc).toBe(one.finalTestAcc);
+    [one, two].forEach((r) => { disposeModule(r.model); r.sample.dispose(); });
+  }, 120_000);
 });

@@ -5,7 +5,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { describeSetting, seqTaskData, seqTaskSetting, trainSeqTask } from "../../../src/figures/mulfree/seq-task.js";
+import { buildSeqNet, describeSetting, seqTaskData, seqTaskSetting, seqWorkerModel, trainSeqTask } from "../../../src/figures/mulfree/seq-task.js";
+import { parametersOf } from "../../../src/lib/layers/module.js";
+import { atan } from "../../../src/lib/surrogate.js";
 import { TABLE3_METHODS } from "../../../src/figures/mulfree/table3.js";
 import { ordersFor, TABLE10_SETTINGS } from "../../../src/figures/mulfree/table10.js";
 import { run as runTable11 } from "../../../src/figures/mulfree/table11.js";
@@ -30,14 +32,31 @@ describe("sequential-CIFAR task settings", () => {
     }
   });
 
-  it("a tiny run trains on the synthetic files: one epoch record, finite loss, accuracy in [0, 100]", async () => {
+  it("a tiny run trains on the synthetic files: one epoch record, finite loss, accuracy in [0, 100]; 2 workers give 1 worker's numbers", async () => {
     const s = { ...seqTaskSetting("seq-cifar10", "smoke"), widths: [4, 4] as [number, number], trainLimit: 50, testLimit: 20 };
-    const r = await trainSeqTask(s, "mulfree-psn", { k: 2 }, ctxFor("smoke"));
+    const r = await trainSeqTask(s, "mulfree-psn", { k: 2 }, { ...ctxFor("smoke"), workers: 1 });
     expect(r.history.length).toBe(1);
     expect(Number.isFinite(r.history[0]!.trainLoss)).toBe(true);
     expect(r.testAcc).toBeGreaterThanOrEqual(0);
     expect(r.testAcc).toBeLessThanOrEqual(100);
+    const two = await trainSeqTask(s, "mulfree-psn", { k: 2 }, { ...ctxFor("smoke"), workers: 2 });
+    expect(Math.abs(two.history[0]!.trainLoss - r.history[0]!.trainLoss)).toBeLessThan(1e-4);
+    expect(two.history[0]!.trainAcc).toBe(r.history[0]!.trainAcc);
+    expect(two.testAcc).toBe(r.testAcc);
     disposeModule(r.model);
+    disposeModule(two.model);
+  });
+
+  it("seqWorkerModel builds trainSeqTask's network (surrogate rebuilt from its spec): the same parameter names, shapes and values", () => {
+    for (const task of ["seq-cifar10", "pixel-cifar10"] as const) {
+      const s = seqTaskSetting(task, "smoke");
+      const a = seqWorkerModel({ setting: s, kind: "mulfree-psn", options: { k: 2, dilation: "sawtooth", surrogate: { spec: { kind: "atan", param: 5 }, tie: ">=" } }, seed: 4 }).model;
+      const b = buildSeqNet(s, "mulfree-psn", { k: 2, dilation: "sawtooth", surrogate: atan(5) }, 4);
+      const pa = parametersOf(a), pb = parametersOf(b);
+      expect(pa.map((p) => [p.name, p.variable.shape]), task).toEqual(pb.map((p) => [p.name, p.variable.shape]));
+      pa.forEach((p, i) => expect(Array.from(p.variable.dataSync()), `${task} ${p.name}`).toEqual(Array.from(pb[i]!.variable.dataSync())));
+      disposeModule(a); disposeModule(b);
+    }
   });
 
   it("every Table 3 and Table 10 claim has a method / setting that produces it", () => {

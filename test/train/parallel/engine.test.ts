@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { tf } from "../../../src/lib/backend/tf.js";
 import { buffersOf, parametersOf, reseedModule, type Module } from "../../../src/lib/layers/module.js";
 import { localGradients, type GradientEngine } from "../../../src/lib/train/batch-gradients.js";
+import type { BatchSource } from "../../../src/lib/train/batch-source.js";
+import { evaluate } from "../../../src/lib/train/evaluate.js";
 import { mixBatch } from "../../../src/lib/train/mixing.js";
 import { SGD } from "../../../src/lib/train/optimizers.js";
 import { parallelGradients } from "../../../src/lib/train/parallel/engine.js";
@@ -78,6 +80,51 @@ describe("parallelGradients — one step", () => {
       }
     }
     tf.dispose([...Object.values(local.grads), batch.x, mix.x]);
+  }, 60_000);
+});
+
+/** Test batches of the given sizes (the last smaller than the worker count: the parts shrink, never grow back). */
+const sizedSource = (sizes: number[]): BatchSource => ({
+  batchesPerEpoch: () => sizes.length,
+  batch: (epoch, i) => new QuadrantSource(1, sizes[i]!, ARGS.T, 40 + i).batch(epoch, 0),
+});
+
+describe("parallelGradients — evaluate", () => {
+  it("1, 2 and 3 workers evaluate the trainer's model (its parameters and BN running statistics) to the same accuracy and loss", async () => {
+    const net = bnNetSetup(ARGS);
+    // Parameters and running statistics unlike the workers' own initialisation (only synced copies can match), and BN
+    // shifts that put the MPE-PSN layer near its threshold, so its test-time Bernoulli samples change the outputs.
+    const r = new Rng(11);
+    for (const p of [...parametersOf(net.model), ...buffersOf(net.model)]) {
+      const variance = p.name.endsWith("running_var"), bnBias = /^bn\d\.bias$/.test(p.name);
+      const v = Float32Array.from(p.variable.dataSync(), (x) => variance ? x * (0.5 + r.next()) : x + (r.next() - 0.5) * 0.4 + (bnBias ? 0.5 : 0));
+      p.variable.assign(tf.tensor(v, p.variable.shape));
+    }
+    const sizes = [7, 5, 2];
+    const seeds = [987, 988];
+    const one = [];
+    for (const seed of seeds) {
+      reseedModule(net.model, seed);
+      one.push(await evaluate(net.model, net.loss, sizedSource(sizes), 0));
+    }
+    expect(one[0]!.count).toBe(14);
+    expect(Math.abs(one[0]!.loss - one[1]!.loss), "the draws matter").toBeGreaterThan(1e-4);
+    for (const workers of [2, 3]) {
+      const engine = parallelGradients({ model: net.model, loss: net.loss, workers, setup: setupOf() });
+      try {
+        for (const round of [0, 1]) { // each evaluation starts its draw streams afresh
+          for (let k = 0; k < seeds.length; k++) {
+            const par = await engine.evaluate!(sizedSource(sizes), 0, seeds[k]!);
+            const what = `${workers} workers, seed ${seeds[k]}, round ${round}`;
+            expect(par.count).toBe(one[k]!.count);
+            expect(par.acc, what).toBe(one[k]!.acc);
+            expect(Math.abs(par.loss - one[k]!.loss) / Math.abs(one[k]!.loss), what).toBeLessThan(1e-6);
+          }
+        }
+      } finally {
+        await engine.dispose();
+      }
+    }
   }, 60_000);
 });
 

@@ -13,19 +13,30 @@
  * bit-identically; between different P only the order of summations differs (per-channel BN sums,
  * conv-weight gradient sums over samples, the sum over workers), ≈ 1e-6 relative per step
  * (test/train/parallel/engine.test.ts bounds it after several steps).
+ *
+ * Evaluation (`evaluate`): parameters and buffers (BN running statistics) into shared memory once, then per test
+ * batch (loaded while the workers run the previous one) each of P workers forwards its part in eval mode and
+ * returns Σ loss and its correct count; the sums over parts are those of `evaluate` on the trainer's model up to
+ * the order of the float32 sums (a part's mean loss × its size, summed in float64). P = min(workers, B) and never
+ * grows within an evaluation, so every taking part worker has run every earlier batch and its draw streams
+ * (MPE-PSN samples at test time) stand where the trainer's model's would.
  */
 import { tf } from "../../backend/tf.js";
 import { currentBackend } from "../../backend/index.js";
 import { buffersOf, parametersOf } from "../../layers/module.js";
 import { microBatchRange, type GradientEngine, type LocalGradientOptions, type StepGradients, type StepInput } from "../batch-gradients.js";
+import type { BatchSource, TrainBatch } from "../batch-source.js";
+import type { Evaluation } from "../evaluate.js";
 import { WorkerPool } from "./pool.js";
 import { batchBytes, type WorkerSetup } from "./protocol.js";
 
 export interface ParallelGradientOptions extends LocalGradientOptions {
   /** Worker threads (≥ 1; use `resolveWorkers` for the default). */
   workers: number;
-  /** How each worker builds its copy of `model` (and `loss`, `objective`). */
+  /** How each worker builds its copy of `model` (and `loss`, `objective`, `prepareEpoch`). */
   setup: WorkerSetup;
+  /** The trainer's per-epoch hook; only whether there is one is used (the setup's must exist too). */
+  prepareEpoch?: (epoch: number) => void;
 }
 
 export function parallelGradients(o: ParallelGradientOptions): GradientEngine {
@@ -40,12 +51,21 @@ export function parallelGradients(o: ParallelGradientOptions): GradientEngine {
   }
   const spec = (xs: { name: string; variable: tf.Variable }[]) => xs.map((p) => ({ name: p.name, shape: p.variable.shape.slice() }));
   let data: SharedArrayBuffer | null = null;
+  /** The batch buffer, grown when `bytes` do not fit; returns the new one (to send) or undefined. */
+  const batchBuffer = (bytes: number): SharedArrayBuffer | undefined => {
+    if (data && data.byteLength >= bytes) return undefined;
+    return (data = new SharedArrayBuffer(Math.ceil(bytes * 1.25 / 4) * 4));
+  };
+  const syncModel = async (p: WorkerPool) => {
+    for (let i = 0; i < params.length; i++) p.params.view(i).set(await params[i]!.variable.data() as Float32Array);
+    for (let i = 0; i < buffers.length; i++) p.buffersIn.view(i).set(await buffers[i]!.variable.data() as Float32Array);
+  };
 
   // Started now, so the workers build their models while the trainer loads its first batch; a start failure is
   // reported by the first `gradients` call (the no-op catch only keeps it from being an unhandled rejection first).
   let pool: Promise<WorkerPool> | null = WorkerPool.start({
     workers: o.workers, setup: o.setup, params: spec(params), buffers: spec(buffers),
-    hasObjective: o.objective !== undefined, lossName: o.loss.name, backend: currentBackend()?.rung ?? null,
+    hasObjective: o.objective !== undefined, hasPrepareEpoch: o.prepareEpoch !== undefined, lossName: o.loss.name, backend: currentBackend()?.rung ?? null,
   });
   pool.catch(() => undefined);
 
@@ -59,14 +79,11 @@ export function parallelGradients(o: ParallelGradientOptions): GradientEngine {
       const micro = Array.from({ length: k }, (_, m) => microBatchRange(m, k, B));
       const parties = Math.min(p.size, ...micro.map(([lo, hi]) => hi - lo));
 
-      let fresh: SharedArrayBuffer | undefined;
-      const need = batchBytes(x.size, B);
-      if (!data || data.byteLength < need) data = fresh = new SharedArrayBuffer(Math.ceil(need * 1.25 / 4) * 4);
-      new Float32Array(data, 0, x.size).set(await x.data() as Float32Array);
-      new Int32Array(data, 4 * x.size, B).set(labels);
-      if (mix) new Int32Array(data, 4 * (x.size + B), B).set(mix.labelsB);
-      for (let i = 0; i < params.length; i++) p.params.view(i).set(await params[i]!.variable.data() as Float32Array);
-      for (let i = 0; i < buffers.length; i++) p.buffersIn.view(i).set(await buffers[i]!.variable.data() as Float32Array);
+      const fresh = batchBuffer(batchBytes(x.size, B));
+      new Float32Array(data!, 0, x.size).set(await x.data() as Float32Array);
+      new Int32Array(data!, 4 * x.size, B).set(labels);
+      if (mix) new Int32Array(data!, 4 * (x.size + B), B).set(mix.labelsB);
+      await syncModel(p);
 
       const done = await p.step({
         type: "step", data: fresh, xShape: x.shape.slice(), parties, micro, moduleSeed,
@@ -87,6 +104,43 @@ export function parallelGradients(o: ParallelGradientOptions): GradientEngine {
       let loss = 0, correct = 0;
       for (const d of done) { loss += d.loss; correct += d.correct; }
       return { loss, correct, grads };
+    },
+    async evaluate(source: BatchSource, epoch: number, moduleSeed: number): Promise<Evaluation> {
+      if (!pool) throw new Error("parallelGradients: the engine was disposed");
+      const p = await pool;
+      await syncModel(p);
+      const n = source.batchesPerEpoch(epoch);
+      let lossSum = 0, correct = 0, count = 0, parties = p.size, begun = false;
+      let b: TrainBatch | null = n > 0 ? await source.batch(epoch, 0) : null;
+      try {
+        for (let i = 0; i < n; i++) {
+          const cur = b!;
+          b = null;
+          const B = cur.labels.length;
+          let parts: Promise<{ lossSum: number; correct: number }[]> = Promise.resolve([]);
+          try {
+            if (cur.x.rank < 2 || cur.x.shape[1] !== B) throw new Error(`parallelGradients: test batch ${i} must be [T, B, ...] with B = ${B} labels, got shape [${cur.x.shape}]`);
+            if (B > 0) {
+              parties = Math.min(parties, B);
+              const fresh = batchBuffer(batchBytes(cur.x.size, B));
+              new Float32Array(data!, 0, cur.x.size).set(await cur.x.data() as Float32Array);
+              new Int32Array(data!, 4 * cur.x.size, B).set(cur.labels);
+              parts = p.evaluate({ type: "eval", data: fresh, xShape: cur.x.shape.slice(), parties, begin: !begun, moduleSeed, epoch });
+              parts.catch(() => undefined); // awaited below, after the next batch is loaded
+              begun = true;
+            }
+          } finally {
+            cur.x.dispose();
+          }
+          // The next batch loads in this thread while the workers forward this one.
+          if (i + 1 < n) b = await source.batch(epoch, i + 1);
+          for (const d of await parts) { lossSum += d.lossSum; correct += d.correct; }
+          count += B;
+        }
+      } finally {
+        b?.x.dispose();
+      }
+      return { loss: count ? lossSum / count : NaN, acc: count ? correct / count : NaN, count };
     },
     async dispose() {
       const p = pool;

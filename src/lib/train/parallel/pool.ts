@@ -2,8 +2,8 @@
  * A pool of gradient workers (`worker.ts`) and the shared memory they use.
  *
  * Start: every worker builds its model from the {@link WorkerSetup} on its own backend and reports its
- * parameter and buffer names and shapes, which must equal the main thread's. Step: one message per taking
- * part worker, one answer each. Failure of any worker (an error it reports, an uncaught exception, an exit)
+ * parameter and buffer names and shapes, which must equal the main thread's. Step (or evaluated batch): one
+ * message per taking part worker, one answer each. Failure of any worker (an error it reports, an uncaught exception, an exit)
  * aborts the shared group (peers blocked at a barrier stop), terminates every worker and rejects the step
  * with an error naming the worker and its message; the pool is unusable afterwards and holds no thread, so
  * the process can exit.
@@ -12,7 +12,7 @@
  * (`thread.ts` brings tsx in when a `.ts` module is involved).
  */
 import type { Worker } from "node:worker_threads";
-import type { StepMessage, WorkerInit, WorkerMessage, WorkerSetup } from "./protocol.js";
+import type { EvalMessage, StepMessage, WorkerInit, WorkerMessage, WorkerSetup } from "./protocol.js";
 import { abortSharedGroup, createSharedGroup, type SharedGroupLayout } from "./shared-group.js";
 import { SharedTensors, specMismatch, type TensorSpec } from "./shared-tensors.js";
 import { siblingModule, startThread } from "./thread.js";
@@ -24,15 +24,18 @@ export interface PoolOptions {
   params: TensorSpec[];
   buffers: TensorSpec[];
   hasObjective: boolean;
+  hasPrepareEpoch: boolean;
   lossName: string;
   /** Backend rung the workers start (the main thread's); null: the ladder's choice. */
   backend: string | null;
 }
 
 type Done = Extract<WorkerMessage, { type: "done" }>;
+type Evaluated = Extract<WorkerMessage, { type: "evaluated" }>;
+type Answer = Done | Evaluated;
 
 interface Pending {
-  resolve(m: Done): void;
+  resolve(m: Answer): void;
   reject(e: Error): void;
 }
 
@@ -62,7 +65,7 @@ export class WorkerPool {
     const readies: Promise<void>[] = [];
     for (let rank = 0; rank < o.workers; rank++) {
       const init: WorkerInit = {
-        rank, setup: o.setup, backend: o.backend, hasObjective: o.hasObjective, lossName: o.lossName,
+        rank, setup: o.setup, backend: o.backend, hasObjective: o.hasObjective, hasPrepareEpoch: o.hasPrepareEpoch, lossName: o.lossName,
         params: this.params.layout, buffersIn: this.buffersIn.layout, buffersOut: this.buffersOut.layout,
         grads: this.grads.layout, group: this.group,
       };
@@ -114,7 +117,7 @@ export class WorkerPool {
       }
     }
     this.pending.delete(rank);
-    p?.resolve(m as Done);
+    p?.resolve(m as Answer);
   }
 
   private fail(rank: number, cause: Error): void {
@@ -131,12 +134,21 @@ export class WorkerPool {
   }
 
   /** Send `msg` to ranks 0…parties − 1 and wait for all of their answers (in rank order). */
-  async step(msg: StepMessage): Promise<Done[]> {
+  step(msg: StepMessage): Promise<Done[]> {
+    return this.send(msg) as Promise<Done[]>;
+  }
+
+  /** One batch of an evaluation on ranks 0…parties − 1; their answers in rank order. */
+  evaluate(msg: EvalMessage): Promise<Evaluated[]> {
+    return this.send(msg) as Promise<Evaluated[]>;
+  }
+
+  private async send(msg: StepMessage | EvalMessage): Promise<Answer[]> {
     if (this.failure) throw this.failure;
     if (this.closing) throw new Error("WorkerPool: step after close");
-    const answers: Promise<Done>[] = [];
+    const answers: Promise<Answer>[] = [];
     for (let rank = 0; rank < msg.parties; rank++) {
-      answers.push(new Promise<Done>((resolve, reject) => this.pending.set(rank, { resolve, reject })));
+      answers.push(new Promise<Answer>((resolve, reject) => this.pending.set(rank, { resolve, reject })));
     }
     for (let rank = 0; rank < this.o.workers; rank++) {
       // Workers that take no part this step still need a new batch buffer for later steps.

@@ -1,7 +1,7 @@
 /**
  * What the main thread and the gradient workers exchange. Shared memory carries the numbers (parameters,
- * buffers, the batch, one gradient slot per worker); a message per step carries only where the worker's
- * samples are and the step's seeds.
+ * buffers, the batch, one gradient slot per worker); a message per step (or per evaluated batch) carries only
+ * where the worker's samples are and the seeds.
  */
 import type { SnnLoss } from "../../losses/index.js";
 import type { Module } from "../../layers/module.js";
@@ -26,6 +26,12 @@ export interface WorkerModel {
   model: Module;
   loss: SnnLoss;
   objective?: Objective;
+  /**
+   * State of the model that is not a parameter or buffer and changes with the epoch (SNN-delays' Dcls σ):
+   * applied by the worker before its first step or evaluation of each epoch; the trainer applies its own
+   * (`TrainConfig.prepareEpoch`, which must do the same) at the start of each epoch.
+   */
+  prepareEpoch?: (epoch: number) => void;
 }
 
 export type WorkerSetupFunction = (args: unknown) => WorkerModel | Promise<WorkerModel>;
@@ -44,6 +50,8 @@ export interface WorkerInit {
   group: SharedGroupLayout;
   /** Whether the main thread's trainer has a custom objective (the setup must agree). */
   hasObjective: boolean;
+  /** Whether the main thread's trainer has a `prepareEpoch` (the setup must agree). */
+  hasPrepareEpoch: boolean;
   lossName: string;
 }
 
@@ -64,9 +72,28 @@ export interface StepMessage {
   mix: { lambda: number; kind: "none" | "mixup" | "cutmix" } | null;
 }
 
+/**
+ * One test batch of an evaluation, in eval mode: rank r of P parties forwards samples [a, b) (a = round(r·B/P)).
+ * `begin` (the evaluation's first batch): copy parameters and buffers in, switch to eval mode, reseed the draws
+ * with `moduleSeed` and prepare `epoch`; later batches continue the draw streams, as `evaluate` does on one model.
+ */
+export interface EvalMessage {
+  type: "eval";
+  data?: SharedArrayBuffer;
+  /** Shape of the batch x `[T, B, ...]`; the buffer holds x, then the labels (int32). */
+  xShape: number[];
+  /** Ranks 0…parties − 1; never more than at the evaluation's previous batch (a rank that sat out keeps out). */
+  parties: number;
+  begin: boolean;
+  moduleSeed: number;
+  epoch: number;
+}
+
 export type WorkerMessage =
   | { type: "ready"; params: TensorSpec[]; buffers: TensorSpec[] }
   | { type: "done"; loss: number; correct: number; hasGrad: boolean[] }
+  /** `lossSum`: Σ over the part's samples of the loss (its mean × its sample count). */
+  | { type: "evaluated"; lossSum: number; correct: number }
   /** `aborted`: the worker stopped because another one failed (its error is the one to report). */
   | { type: "error"; message: string; stack?: string; aborted?: boolean };
 

@@ -8,6 +8,10 @@
  * BatchNorm is SyncBN and per-sample draws are those of samples a…b − 1) → ∇ of (b − a)/B · L_part, summed
  * over micro-batches into this rank's gradient slot → rank 0 writes the buffers back.
  * Σ over parts of (b − a)/B · L_part is the step objective Σ_m (hi − lo)/B · L_m of `localGradients`.
+ *
+ * Evaluated batch (`EvalMessage`): in eval mode, the part [a, b) = [round(r·B/P), round((r + 1)·B/P)) forwarded
+ * under the batch shard (offset a; no all-reduce: eval-mode BN uses its running statistics) → Σ of the part's
+ * losses (b − a)·L_part and its correct count; the main thread sums the parts.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { tf } from "../../backend/tf.js";
@@ -19,7 +23,7 @@ import { namedGrads } from "../named-grads.js";
 import { loadWorkerSetup } from "./setup.js";
 import { AbortedError, abortSharedGroup, SharedGroup } from "./shared-group.js";
 import { SharedTensors } from "./shared-tensors.js";
-import type { StepMessage, WorkerInit, WorkerMessage, WorkerModel } from "./protocol.js";
+import type { EvalMessage, StepMessage, WorkerInit, WorkerMessage, WorkerModel } from "./protocol.js";
 import type { Labels } from "../../losses/cross-entropy.js";
 
 async function countCorrect(pred: tf.Tensor, labels: Int32Array): Promise<number> {
@@ -46,6 +50,7 @@ class GradientWorker {
   private readonly group: SharedGroup;
   private readonly objective: Objective;
   private data: SharedArrayBuffer | null = null;
+  private preparedEpoch: number | null = null;
 
   constructor(private readonly init: WorkerInit, private readonly built: WorkerModel) {
     this.params = parametersOf(built.model);
@@ -67,6 +72,13 @@ class GradientWorker {
     });
   }
 
+  /** The setup's per-epoch state, applied once per epoch (steps and evaluations of an epoch share it). */
+  private prepare(epoch: number): void {
+    if (this.preparedEpoch === epoch) return;
+    this.built.prepareEpoch?.(epoch);
+    this.preparedEpoch = epoch;
+  }
+
   /** This rank's part of the step, or null when it takes no part (it only keeps a new batch buffer). */
   async step(msg: StepMessage): Promise<WorkerMessage | null> {
     if (msg.data) this.data = msg.data;
@@ -80,6 +92,8 @@ class GradientWorker {
     const labels = new Int32Array(this.data, 4 * T * B * inner, B);
     const labelsB = new Int32Array(this.data, 4 * (T * B * inner + B), B);
     this.copyIn();
+    setTraining(model, true);
+    this.prepare(msg.epoch);
     reseedModule(model, msg.moduleSeed);
     this.group.beginStep(msg.parties);
     const slot = this.gradMem.copyView(rank);
@@ -122,6 +136,37 @@ class GradientWorker {
     }
     return { type: "done", loss, correct, hasGrad };
   }
+
+  /** This rank's part of one evaluated batch, or null when it takes no part. */
+  async evaluate(msg: EvalMessage): Promise<WorkerMessage | null> {
+    if (msg.data) this.data = msg.data;
+    const { rank } = this.init;
+    if (rank >= msg.parties) return null;
+    if (!this.data) throw new Error("worker: evaluation without a batch buffer");
+    const model = this.built.model;
+    if (msg.begin) {
+      this.copyIn();
+      setTraining(model, false);
+      this.prepare(msg.epoch);
+      reseedModule(model, msg.moduleSeed);
+    }
+    const [T, B] = msg.xShape as [number, number];
+    const inner = msg.xShape.slice(2).reduce((a, d) => a * d, 1);
+    const [a, b] = microBatchRange(rank, msg.parties, B);
+    const x = tf.tensor(slicePart(new Float32Array(this.data, 0, T * B * inner), T, B, inner, a, b), [T, b - a, ...msg.xShape.slice(2)], "float32");
+    const y = new Int32Array(this.data, 4 * T * B * inner, B).slice(a, b);
+    resetModule(model);
+    const [lossT, predT] = withBatchShard({ offset: a }, () => tf.tidy(() => {
+      const out = model.forward(x);
+      return [this.built.loss.loss(out, y), this.built.loss.predict(out)];
+    }));
+    x.dispose();
+    resetModule(model);
+    const correct = await countCorrect(predT, y);
+    const lossMean = (await lossT.data())[0]!;
+    tf.dispose([lossT, predT]);
+    return { type: "evaluated", lossSum: lossMean * (b - a), correct };
+  }
 }
 
 async function main(): Promise<void> {
@@ -139,6 +184,9 @@ async function main(): Promise<void> {
     if (init.backend && isBackendRung(init.backend)) await useBackend(init.backend, { log: false });
     else await initBackend({ log: false });
     const built = await loadWorkerSetup(init.setup);
+    if (!!built.prepareEpoch !== init.hasPrepareEpoch) {
+      throw new Error(`workerSetup ${init.setup.module}#${init.setup.export}: ${built.prepareEpoch ? "returns a prepareEpoch but the trainer has none" : "returns no prepareEpoch but the trainer has one"} (the workers must hold the trainer's per-epoch state)`);
+    }
     if (!!built.objective !== init.hasObjective) {
       throw new Error(`workerSetup ${init.setup.module}#${init.setup.export}: ${built.objective ? "returns an objective but the trainer has none" : "returns no objective but the trainer has one"} (the workers must compute the trainer's objective)`);
     }
@@ -152,9 +200,9 @@ async function main(): Promise<void> {
     fail(e);
     return;
   }
-  // Steps run one at a time (the main thread sends the next only after every worker answered).
-  port.on("message", (msg: StepMessage) => {
-    worker.step(msg).then((m) => m && post(m), fail);
+  // Steps and evaluated batches run one at a time (the main thread sends the next only after every worker answered).
+  port.on("message", (msg: StepMessage | EvalMessage) => {
+    (msg.type === "eval" ? worker.evaluate(msg) : worker.step(msg)).then((m) => m && post(m), fail);
   });
 }
 
