@@ -63,3 +63,7 @@ export async function compareBackends<C>(cases: C[], f: (c: C) => tf.Tensor | tf
   });
   return { failures, worst };
 }
+
+/** A conv kernel test case: input [B, H, W, ci], filter [kh, kw, ci, co], strides s and TF.js's padding forms. */
+export type ConvPad = "same" | "valid" | number | [[number, number], [number, number], [number, number], [number, number]];
+export interface ConvCase { B: number; H: number; W: number; ci: number; co: number; kh: number; kw: number; s: [number, number]; pad: ConvPad }

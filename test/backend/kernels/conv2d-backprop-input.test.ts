@@ -10,10 +10,8 @@ import { describe, expect, it } from "vitest";
 import { tf } from "../../../src/lib/backend/index.js";
 import type { KernelArgs, TensorInfo } from "../../../src/lib/backend/kernels/compose.js";
 import { conv2dBackpropInputComposed } from "../../../src/lib/backend/kernels/conv2d-backprop-input.js";
-import { normal, onBackend, read, relErr, type Out } from "../wasm-kernels-helpers.js";
+import { normal, onBackend, read, relErr, type ConvCase as Case, type Out } from "../wasm-kernels-helpers.js";
 
-type Pad = "same" | "valid" | number | [[number, number], [number, number], [number, number], [number, number]];
-interface Case { B: number; H: number; W: number; ci: number; co: number; kh: number; kw: number; s: [number, number]; pad: Pad }
 
 const CASES: Case[] = [
   { B: 2, H: 7, W: 9, ci: 3, co: 5, kh: 3, kw: 3, s: [1, 1], pad: "same" },
