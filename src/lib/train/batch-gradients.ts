@@ -71,7 +71,8 @@ export function microBatchRange(m: number, k: number, B: number): [number, numbe
   return [Math.round((m * B) / k), Math.round(((m + 1) * B) / k)];
 }
 
-async function countCorrect(pred: tf.Tensor, labels: Int32Array): Promise<number> {
+/** Samples whose prediction equals the label (one asynchronous read). */
+export async function countCorrect(pred: tf.Tensor, labels: ArrayLike<number>): Promise<number> {
   const p = await pred.data();
   let c = 0;
   for (let i = 0; i < labels.length; i++) if (p[i] === labels[i]) c++;

@@ -28,7 +28,8 @@ import { microBatchRange, type GradientEngine, type LocalGradientOptions, type S
 import type { BatchSource, TrainBatch } from "../batch-source.js";
 import type { Evaluation } from "../evaluate.js";
 import { WorkerPool } from "./pool.js";
-import { batchBytes, type WorkerSetup } from "./protocol.js";
+import { batchBytes, writeBatch, type WorkerSetup } from "./protocol.js";
+import { tensorSpecs } from "./shared-tensors.js";
 
 export interface ParallelGradientOptions extends LocalGradientOptions {
   /** Worker threads (≥ 1; use `resolveWorkers` for the default). */
@@ -49,7 +50,6 @@ export function parallelGradients(o: ParallelGradientOptions): GradientEngine {
   for (const p of params) {
     if (p.variable.dtype !== "float32") throw new Error(`parallelGradients: parameter '${p.name}' is ${p.variable.dtype}; shared parameters must be float32`);
   }
-  const spec = (xs: { name: string; variable: tf.Variable }[]) => xs.map((p) => ({ name: p.name, shape: p.variable.shape.slice() }));
   let data: SharedArrayBuffer | null = null;
   /** The batch buffer, grown when `bytes` do not fit; returns the new one (to send) or undefined. */
   const batchBuffer = (bytes: number): SharedArrayBuffer | undefined => {
@@ -64,7 +64,7 @@ export function parallelGradients(o: ParallelGradientOptions): GradientEngine {
   // Started now, so the workers build their models while the trainer loads its first batch; a start failure is
   // reported by the first `gradients` call (the no-op catch only keeps it from being an unhandled rejection first).
   let pool: Promise<WorkerPool> | null = WorkerPool.start({
-    workers: o.workers, setup: o.setup, params: spec(params), buffers: spec(buffers),
+    workers: o.workers, setup: o.setup, params: tensorSpecs(params), buffers: tensorSpecs(buffers),
     hasObjective: o.objective !== undefined, hasPrepareEpoch: o.prepareEpoch !== undefined, lossName: o.loss.name, backend: currentBackend()?.rung ?? null,
   });
   pool.catch(() => undefined);
@@ -80,9 +80,7 @@ export function parallelGradients(o: ParallelGradientOptions): GradientEngine {
       const parties = Math.min(p.size, ...micro.map(([lo, hi]) => hi - lo));
 
       const fresh = batchBuffer(batchBytes(x.size, B));
-      new Float32Array(data!, 0, x.size).set(await x.data() as Float32Array);
-      new Int32Array(data!, 4 * x.size, B).set(labels);
-      if (mix) new Int32Array(data!, 4 * (x.size + B), B).set(mix.labelsB);
+      writeBatch(data!, await x.data() as Float32Array, labels, mix?.labelsB);
       await syncModel(p);
 
       const done = await p.step({
@@ -123,8 +121,7 @@ export function parallelGradients(o: ParallelGradientOptions): GradientEngine {
             if (B > 0) {
               parties = Math.min(parties, B);
               const fresh = batchBuffer(batchBytes(cur.x.size, B));
-              new Float32Array(data!, 0, cur.x.size).set(await cur.x.data() as Float32Array);
-              new Int32Array(data!, 4 * cur.x.size, B).set(cur.labels);
+              writeBatch(data!, await cur.x.data() as Float32Array, cur.labels);
               parts = p.evaluate({ type: "eval", data: fresh, xShape: cur.x.shape.slice(), parties, begin: !begun, moduleSeed, epoch });
               parts.catch(() => undefined); // awaited below, after the next batch is loaded
               begun = true;

@@ -97,7 +97,29 @@ export type WorkerMessage =
   /** `aborted`: the worker stopped because another one failed (its error is the one to report). */
   | { type: "error"; message: string; stack?: string; aborted?: boolean };
 
-/** Byte layout of the batch buffer for x of `xSize` floats and B labels. */
+/** Byte layout of the batch buffer for x of `xSize` floats and B labels: x (f32), labels, flipped labels (i32). */
 export function batchBytes(xSize: number, B: number): number {
   return 4 * (xSize + 2 * B);
+}
+
+/** Writes a batch into the buffer in the {@link batchBytes} layout (flipped labels only when mixed). */
+export function writeBatch(buffer: SharedArrayBuffer, x: Float32Array, labels: Int32Array, labelsFlipped?: Int32Array): void {
+  const B = labels.length;
+  new Float32Array(buffer, 0, x.length).set(x);
+  new Int32Array(buffer, 4 * x.length, B).set(labels);
+  if (labelsFlipped) new Int32Array(buffer, 4 * (x.length + B), B).set(labelsFlipped);
+}
+
+/** Samples [a, b) of the batch of shape `xShape` [T, B, ...] in the buffer: x copied to [T, b − a, ...], labels. */
+export function readBatchPart(buffer: SharedArrayBuffer, xShape: readonly number[], a: number, b: number):
+  { x: Float32Array; partShape: number[]; labels: Int32Array; labelsFlipped: Int32Array } {
+  const [T, B] = xShape as [number, number];
+  const inner = xShape.slice(2).reduce((s, d) => s * d, 1), size = T * B * inner, n = b - a;
+  const all = new Float32Array(buffer, 0, size), x = new Float32Array(T * n * inner);
+  for (let t = 0; t < T; t++) x.set(all.subarray((t * B + a) * inner, (t * B + b) * inner), t * n * inner);
+  return {
+    x, partShape: [T, n, ...xShape.slice(2)],
+    labels: new Int32Array(buffer, 4 * size, B).slice(a, b),
+    labelsFlipped: new Int32Array(buffer, 4 * (size + B), B).slice(a, b),
+  };
 }

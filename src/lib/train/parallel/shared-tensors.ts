@@ -9,6 +9,11 @@ export interface TensorSpec {
   shape: number[];
 }
 
+/** (name, shape) of named variables — parameters or buffers — in their order. */
+export function tensorSpecs(xs: readonly { name: string; variable: { shape: number[] } }[]): TensorSpec[] {
+  return xs.map((p) => ({ name: p.name, shape: p.variable.shape.slice() }));
+}
+
 export interface SharedTensorsLayout {
   buffer: SharedArrayBuffer;
   specs: TensorSpec[];

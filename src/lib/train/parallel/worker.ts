@@ -18,27 +18,13 @@ import { tf } from "../../backend/tf.js";
 import { initBackend, isBackendRung, useBackend } from "../../backend/index.js";
 import { buffersOf, parametersOf, reseedModule, resetModule, setTraining, type NamedBuffer, type NamedParameter } from "../../layers/module.js";
 import { withBatchShard } from "../../layers/batch-shard.js";
-import { microBatchRange, mixedObjective, type Objective, type ObjectiveContext } from "../batch-gradients.js";
+import { countCorrect, microBatchRange, mixedObjective, type Objective, type ObjectiveContext } from "../batch-gradients.js";
 import { namedGrads } from "../named-grads.js";
 import { loadWorkerSetup } from "./setup.js";
 import { AbortedError, abortSharedGroup, SharedGroup } from "./shared-group.js";
-import { SharedTensors } from "./shared-tensors.js";
-import type { EvalMessage, StepMessage, WorkerInit, WorkerMessage, WorkerModel } from "./protocol.js";
+import { SharedTensors, tensorSpecs } from "./shared-tensors.js";
+import { readBatchPart, type EvalMessage, type StepMessage, type WorkerInit, type WorkerMessage, type WorkerModel } from "./protocol.js";
 import type { Labels } from "../../losses/cross-entropy.js";
-
-async function countCorrect(pred: tf.Tensor, labels: Int32Array): Promise<number> {
-  const p = await pred.data();
-  let c = 0;
-  for (let i = 0; i < labels.length; i++) if (p[i] === labels[i]) c++;
-  return c;
-}
-
-/** The strided copy of samples [a, b) of x [T, B, ...] (per-sample block of `inner` values). */
-function slicePart(x: Float32Array, T: number, B: number, inner: number, a: number, b: number): Float32Array {
-  const n = b - a, out = new Float32Array(T * n * inner);
-  for (let t = 0; t < T; t++) out.set(x.subarray((t * B + a) * inner, (t * B + b) * inner), t * n * inner);
-  return out;
-}
 
 class GradientWorker {
   private readonly params: NamedParameter[];
@@ -86,11 +72,7 @@ class GradientWorker {
     if (rank >= msg.parties) return null;
     if (!this.data) throw new Error("worker: step without a batch buffer");
     const model = this.built.model;
-    const [T, B] = msg.xShape as [number, number];
-    const inner = msg.xShape.slice(2).reduce((a, d) => a * d, 1);
-    const xAll = new Float32Array(this.data, 0, T * B * inner);
-    const labels = new Int32Array(this.data, 4 * T * B * inner, B);
-    const labelsB = new Int32Array(this.data, 4 * (T * B * inner + B), B);
+    const B = msg.xShape[1]!;
     this.copyIn();
     setTraining(model, true);
     this.prepare(msg.epoch);
@@ -106,8 +88,9 @@ class GradientWorker {
     let loss = 0, correct = 0;
     for (const [lo, hi] of msg.micro) {
       const [a, b] = microBatchRange(rank, P, hi - lo).map((i) => lo + i) as [number, number];
-      const x = tf.tensor(slicePart(xAll, T, B, inner, a, b), [T, b - a, ...msg.xShape.slice(2)], "float32");
-      const y = labels.slice(a, b), yFlip = mix ? labelsB.slice(a, b) : undefined;
+      const part = readBatchPart(this.data, msg.xShape, a, b);
+      const x = tf.tensor(part.x, part.partShape, "float32");
+      const y = part.labels, yFlip = mix ? part.labelsFlipped : undefined;
       let pred: tf.Tensor | null = null;
       const r = withBatchShard({ offset: a, allReduce: reduce }, () => namedGrads(this.params, () => {
         resetModule(model);
@@ -150,11 +133,10 @@ class GradientWorker {
       this.prepare(msg.epoch);
       reseedModule(model, msg.moduleSeed);
     }
-    const [T, B] = msg.xShape as [number, number];
-    const inner = msg.xShape.slice(2).reduce((a, d) => a * d, 1);
-    const [a, b] = microBatchRange(rank, msg.parties, B);
-    const x = tf.tensor(slicePart(new Float32Array(this.data, 0, T * B * inner), T, B, inner, a, b), [T, b - a, ...msg.xShape.slice(2)], "float32");
-    const y = new Int32Array(this.data, 4 * T * B * inner, B).slice(a, b);
+    const [a, b] = microBatchRange(rank, msg.parties, msg.xShape[1]!);
+    const part = readBatchPart(this.data, msg.xShape, a, b);
+    const x = tf.tensor(part.x, part.partShape, "float32");
+    const y = part.labels;
     resetModule(model);
     const [lossT, predT] = withBatchShard({ offset: a }, () => tf.tidy(() => {
       const out = model.forward(x);
@@ -194,8 +176,7 @@ async function main(): Promise<void> {
       throw new Error(`workerSetup ${init.setup.module}#${init.setup.export}: loss '${built.loss.name}', the trainer's is '${init.lossName}'`);
     }
     worker = new GradientWorker(init, built);
-    const spec = (xs: { name: string; variable: tf.Variable }[]) => xs.map((p) => ({ name: p.name, shape: p.variable.shape.slice() }));
-    post({ type: "ready", params: spec(parametersOf(built.model)), buffers: spec(buffersOf(built.model)) });
+    post({ type: "ready", params: tensorSpecs(parametersOf(built.model)), buffers: tensorSpecs(buffersOf(built.model)) });
   } catch (e) {
     fail(e);
     return;
