@@ -14,6 +14,7 @@ import { currentBackend, type BackendChoice } from "../backend/index.js";
 import { tf } from "../backend/tf.js";
 import { disposeModule, resetModule, setTraining, type Module } from "../layers/module.js";
 import { crossEntropy } from "../losses/cross-entropy.js";
+import { namedGrads } from "../train/named-grads.js";
 import { SGD } from "../train/optimizers.js";
 import { median } from "../util/timing.js";
 import type { MeasuredStep, WorkloadNetwork } from "./workload.js";
@@ -115,12 +116,11 @@ export async function measureStepTime(net: WorkloadNetwork, o: MeasureOptions = 
     if (!params.length) throw new Error(`step-time: network '${net.key}' has no trainable parameters`);
     const trainStep = async () => {
       setTraining(model, true);
-      const { value, grads } = tf.variableGrads(() => {
+      const { value, grads } = namedGrads(params, () => {
         resetModule(model);
         return tf.tidy(() => crossEntropy(logitsOf(model.forward(x)), labels));
-      }, params.map((p) => p.variable));
-      const byVar = new Map(params.map((p) => [p.variable.name, p.name]));
-      optimizer.apply(params, Object.fromEntries(Object.entries(grads).map(([k, g]) => [byVar.get(k)!, g])), 0.01);
+      });
+      optimizer.apply(params, grads, 0.01);
       tf.dispose(Object.values(grads));
       // Waiting for the first updated parameter makes the step's queued work part of its time.
       await Promise.all([value.data(), params[0]!.variable.data()]);
