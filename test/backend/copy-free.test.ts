@@ -14,7 +14,7 @@ describe("copy-free wasm kernels", () => {
     expect([...WASM_KERNELS_COPY_FREE].sort()).toEqual(["Cast", "Identity", "Slice"]);
     for (const name of WASM_KERNELS_COPY_FREE) {
       const k = tf.getKernel(name, "wasm") as unknown as Record<symbol, unknown> | undefined;
-      expect(k?.[Symbol.for("spikelab.wasmKernel")], name).toBe(true);
+      expect(k?.[Symbol.for("spikelab.kernel")], name).toBe(true);
     }
   });
 

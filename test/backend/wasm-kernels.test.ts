@@ -33,7 +33,7 @@ describe("registration", () => {
     for (const name of [...WASM_KERNELS_ADDED, ...WASM_KERNELS_REPLACED]) {
       const k = tf.getKernel(name, "wasm") as unknown as Record<symbol, unknown> | undefined;
       expect(k, name).toBeDefined();
-      expect(k![Symbol.for("spikelab.wasmKernel")], name).toBe(true);
+      expect(k![Symbol.for("spikelab.kernel")], name).toBe(true);
     }
   });
 

@@ -47,7 +47,7 @@ const cases: Case[] = [
 describe("custom and repaired kernels on webgpu equal cpu", () => {
   it("the webgpu rung wrapped its kernels", () => {
     for (const name of [...WEBGPU_KERNELS_WRAPPED, ...WEBGPU_KERNELS_REPLACED]) {
-      expect((tf.getKernel(name, "webgpu") as unknown as Record<symbol, unknown>)[Symbol.for("spikelab.webgpuKernel")], name).toBe(true);
+      expect((tf.getKernel(name, "webgpu") as unknown as Record<symbol, unknown>)[Symbol.for("spikelab.kernel")], name).toBe(true);
     }
   });
   it("padGroups merges unpadded axes into their left neighbour", () => {

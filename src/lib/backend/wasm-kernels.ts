@@ -25,6 +25,7 @@
  */
 import { createRequire } from "node:module";
 import { tf } from "./tf.js";
+import { isOwnKernel, registerOwnKernel, wrapKernel } from "./kernel-overrides.js";
 import type { KernelArgs, TensorInfo } from "./kernels/compose.js";
 import { avgPoolGradSimd } from "./kernels/avg-pool-grad.js";
 import { conv2dBackpropFilterComposed } from "./kernels/conv2d-backprop-filter.js";
@@ -142,25 +143,12 @@ export const WASM_KERNELS_REPLACED: readonly string[] = Object.keys(REPLACED);
 export const WASM_KERNELS_WRAPPED: readonly string[] = Object.keys(WRAPPED);
 export const WASM_KERNELS_COPY_FREE: readonly string[] = Object.keys(COPY_FREE);
 
-const MARK = Symbol.for("spikelab.wasmKernel");
-
 /** The stock kernel functions that {@link registerWasmKernels} wrapped, by name (the benchmarks' "before" arms). */
 const STOCK = new Map<string, KernelImpl>();
 
 /** TF.js's own wasm kernel function `name` that a wrapper replaced, or undefined (not wrapped, not registered yet). */
 export function wasmStockKernel(name: string): KernelImpl | undefined {
   return STOCK.get(name);
-}
-
-function isOurs(name: string): boolean {
-  const k = tf.getKernel(name, BACKEND) as (tf.KernelConfig & { [MARK]?: true }) | undefined;
-  return k != null && k[MARK] === true;
-}
-
-function register(name: string, impl: KernelImpl, base: Partial<tf.KernelConfig> = {}): void {
-  // `base` keeps a stock kernel's other fields (wasm kernels have a `setupFunc` run at backend init).
-  const config = { ...base, kernelName: name, backendName: BACKEND, kernelFunc: impl as unknown as tf.KernelFunc, [MARK]: true };
-  tf.registerKernel(config);
 }
 
 /**
@@ -171,21 +159,17 @@ export function registerWasmKernels(): void {
   // The wasm package registers its stock kernels when first loaded; make sure that has happened.
   createRequire(import.meta.url)("@tensorflow/tfjs-backend-wasm");
   for (const [name, impl] of Object.entries(ADDED)) {
-    if (isOurs(name)) continue;
+    if (isOwnKernel(name, BACKEND)) continue;
     if (tf.getKernel(name, BACKEND) != null) continue; // a later TF.js ships it: keep the native one
-    register(name, impl);
+    registerOwnKernel(name, BACKEND, impl);
   }
   for (const [name, impl] of Object.entries(REPLACED)) {
-    if (isOurs(name)) continue;
+    if (isOwnKernel(name, BACKEND)) continue;
     if (tf.getKernel(name, BACKEND) != null) tf.unregisterKernel(name, BACKEND);
-    register(name, impl);
+    registerOwnKernel(name, BACKEND, impl);
   }
   for (const [name, wrap] of [...Object.entries(WRAPPED), ...Object.entries(COPY_FREE)]) {
-    if (isOurs(name)) continue;
-    const stock = tf.getKernel(name, BACKEND);
-    if (stock == null) continue;
-    tf.unregisterKernel(name, BACKEND);
-    STOCK.set(name, stock.kernelFunc as unknown as KernelImpl);
-    register(name, wrap(stock.kernelFunc as unknown as KernelImpl), stock);
+    const stock = wrapKernel<KernelImpl>(name, BACKEND, wrap);
+    if (stock) STOCK.set(name, stock);
   }
 }

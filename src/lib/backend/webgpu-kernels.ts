@@ -13,11 +13,11 @@
  * loaded (its import registers the stock kernels) and before `tf.setBackend('webgpu')`.
  */
 import { tf } from "./tf.js";
+import { wrapKernel } from "./kernel-overrides.js";
 import { maxPoolGradComposed } from "./kernels/max-pool-grad.js";
 import type { TensorInfo } from "./webgpu-program.js";
 
 const BACKEND = "webgpu";
-const MARK = Symbol.for("spikelab.webgpuKernel");
 
 type KernelImpl = (args: { inputs: Record<string, TensorInfo | undefined>; backend: unknown; attrs?: Record<string, unknown> }) => TensorInfo | TensorInfo[];
 
@@ -115,17 +115,8 @@ function rankReducedPad(stock: KernelImpl, reshape: KernelImpl): KernelImpl {
   };
 }
 
-function isOurs(name: string): boolean {
-  const k = tf.getKernel(name, BACKEND) as (tf.KernelConfig & { [MARK]?: true }) | undefined;
-  return k != null && k[MARK] === true;
-}
-
 function wrap(name: string, make: (stock: KernelImpl) => KernelImpl): void {
-  if (isOurs(name)) return;
-  const stock = tf.getKernel(name, BACKEND);
-  if (!stock) return;
-  tf.unregisterKernel(name, BACKEND);
-  tf.registerKernel({ ...stock, kernelFunc: make(stock.kernelFunc as unknown as KernelImpl) as unknown as tf.KernelFunc, [MARK]: true } as tf.KernelConfig);
+  wrapKernel<KernelImpl>(name, BACKEND, make);
 }
 
 /** The kernel names this module wraps on webgpu. */
