@@ -12,10 +12,9 @@
  * software adapter; README "Paper scale on a GPU").
  */
 import { pathToFileURL } from "node:url";
-import { currentBackend, useBackend, type BackendRung } from "../src/lib/backend/index.js";
+import { currentBackend, describeBackend, useBackend, type BackendRung } from "../src/lib/backend/index.js";
 import { writeFileAtomic } from "../src/lib/util/fs.js";
 import { median } from "../src/lib/util/timing.js";
-import { dvsGestureNet, neuronFactory, seqCifarNet, sewResNetCifar, vggMpe } from "../src/lib/models/index.js";
 import { inProcessSession, NETS, type StepSession, type TrainNet } from "./train-step.js";
 
 export interface BackendRow {
@@ -31,14 +30,7 @@ export interface BackendRow {
 /** bench/train-step.ts's nets with every conv width multiplied by `width`. */
 export function netsAtWidth(width: number): TrainNet[] {
   if (width === 1) return NETS;
-  const f = neuronFactory;
-  const builders: Record<string, () => ReturnType<TrainNet["build"]>> = {
-    vggmpe: () => vggMpe({ neuron: f("lif"), T: 4, numClasses: 10, widthFactor: width }),
-    dvsgesture: () => dvsGestureNet({ neuron: f("lif"), T: 4, channels: Math.max(1, Math.round(128 * width)), inputSize: 128 }),
-    sew18cifar: () => sewResNetCifar({ neuron: f("lif"), T: 4, widthFactor: width }),
-    seqcifar: () => seqCifarNet({ neuron: f("mulfree-psn"), T: 32, numClasses: 10, channels: Math.max(1, Math.round(128 * width)) }),
-  };
-  return NETS.map((n) => ({ ...n, build: builders[n.name]!, describe: `${n.describe}, width ×${width}` }));
+  return NETS.map((n) => ({ ...n, build: () => n.build(width), describe: `${n.describe}, width ×${width}` }));
 }
 
 async function on(rung: BackendRung): Promise<void> {
@@ -52,7 +44,7 @@ export async function benchBackends(opts: { rounds?: number; nets?: string[]; wi
   if (!nets.length) throw new Error(`benchBackends: no net in ${opts.nets?.join(",")}; expected ${NETS.map((n) => n.name).join(", ")}`);
   const rungs: BackendRung[] = ["wasm", "webgpu"];
   await on("webgpu");
-  const adapter = JSON.stringify(currentBackend());
+  const adapter = describeBackend(currentBackend()!);
   const sessions = new Map<string, StepSession>(), first = new Map<string, number>(), times = new Map<string, number[]>();
   try {
     for (const net of nets) {

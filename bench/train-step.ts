@@ -35,7 +35,8 @@ export interface TrainNet {
   /** one step's input, time-first (frames [T, B, C, H, W] or NHWC [T, B, H, W, C], as the net expects) */
   inputShape: number[];
   classes: number;
-  build: () => Module;
+  /** The net at its published widths (`width` 1) or with every conv width × `width` (bench/backends.ts). */
+  build: (width?: number) => Module;
   describe: string;
 }
 
@@ -43,19 +44,19 @@ export interface TrainNet {
 export const NETS: TrainNet[] = [
   {
     name: "vggmpe", T: 4, batch: 8, inputShape: [4, 8, 2, 48, 48], classes: 10, describe: "VGGMPE 48², LIF",
-    build: () => vggMpe({ neuron: neuronFactory("lif"), T: 4, numClasses: 10 }),
+    build: (width = 1) => vggMpe({ neuron: neuronFactory("lif"), T: 4, numClasses: 10, widthFactor: width }),
   },
   {
     name: "dvsgesture", T: 4, batch: 2, inputShape: [4, 2, 2, 128, 128], classes: 11, describe: "DVSGestureNet 128², 128 ch, LIF",
-    build: () => dvsGestureNet({ neuron: neuronFactory("lif"), T: 4, channels: 128, inputSize: 128 }),
+    build: (width = 1) => dvsGestureNet({ neuron: neuronFactory("lif"), T: 4, channels: Math.max(1, Math.round(128 * width)), inputSize: 128 }),
   },
   {
     name: "sew18cifar", T: 4, batch: 8, inputShape: [4, 8, 32, 32, 3], classes: 10, describe: "SEW-ResNet-18 CIFAR 32², LIF",
-    build: () => sewResNetCifar({ neuron: neuronFactory("lif"), T: 4 }),
+    build: (width = 1) => sewResNetCifar({ neuron: neuronFactory("lif"), T: 4, widthFactor: width }),
   },
   {
     name: "seqcifar", T: 32, batch: 8, inputShape: [32, 8, 32, 1, 3], classes: 10, describe: "mul-free seq-CIFAR, mul-free PSN k 4",
-    build: () => seqCifarNet({ neuron: neuronFactory("mulfree-psn"), T: 32, numClasses: 10 }),
+    build: (width = 1) => seqCifarNet({ neuron: neuronFactory("mulfree-psn"), T: 32, numClasses: 10, channels: Math.max(1, Math.round(128 * width)) }),
   },
 ];
 
