@@ -9,6 +9,7 @@
  * the start-up line then names the missing library and what provides it, instead of the raw message.
  */
 import { createRequire } from "node:module";
+import { errorLine } from "./packages.js";
 
 export const CUDA_REQUIREMENTS = "libtensorflow 2.9.1 needs CUDA 11.2, cuDNN 8.1 and an NVIDIA driver >= 450";
 
@@ -45,7 +46,7 @@ export function nativeLoadFailure(pkg: string, error: unknown): string {
     const gpu = pkg.endsWith("-gpu") ? ` (${CUDA_REQUIREMENTS})` : "";
     return `${pkg} failed to load: shared library ${lib} not found${from ? ` — it comes with ${from}` : ""}${gpu}`;
   }
-  return `${pkg} failed to load: ${msg.split("\n")[0]!.slice(0, 160)}`;
+  return `${pkg} failed to load: ${errorLine(error)}`;
 }
 
 /** Whether libtensorflow sees a CUDA device (it falls back to the CPU, logging why, when CUDA libraries are missing). */

@@ -19,6 +19,7 @@
  */
 import { createRequire } from "node:module";
 import { tf } from "./tf.js";
+import { errorLine, isInstalled } from "./packages.js";
 import { hasCudaDevice, nativeLoadFailure, NO_CUDA_DEVICE } from "./cuda.js";
 import { registerWasmKernels } from "./wasm-kernels.js";
 import { describeAdapter, startWebGpu } from "./webgpu.js";
@@ -72,21 +73,6 @@ export function isBackendRung(name: string): name is BackendRung {
   return (BACKEND_LADDER as readonly string[]).includes(name);
 }
 
-function errorMessage(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return msg.split("\n")[0]!.slice(0, 160);
-}
-
-/** Whether a package can be resolved from this project (without loading it). */
-function isInstalled(pkg: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 interface RungUp {
   detail?: string;
 }
@@ -120,7 +106,7 @@ async function tryRung(rung: BackendRung, forced: boolean): Promise<RungUp | str
   try {
     ok = await tf.setBackend(tfName);
   } catch (e) {
-    return `initialising '${tfName}' failed: ${errorMessage(e)}`;
+    return `initialising '${tfName}' failed: ${errorLine(e)}`;
   }
   if (!ok) return `initialising '${tfName}' failed`;
   await tf.ready();

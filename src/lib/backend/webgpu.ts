@@ -21,6 +21,7 @@
  */
 import { createRequire } from "node:module";
 import { tf } from "./tf.js";
+import { errorLine, isInstalled } from "./packages.js";
 import { registerWebGpuKernels } from "./webgpu-kernels.js";
 
 const require = createRequire(import.meta.url);
@@ -87,20 +88,8 @@ async function installDawnGlobals(): Promise<DawnGpu> {
   return gpu;
 }
 
-function firstLine(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return msg.split("\n")[0]!.slice(0, 160);
-}
-
 function missingPackage(): string | null {
-  for (const pkg of WEBGPU_PACKAGES) {
-    try {
-      require.resolve(pkg);
-    } catch {
-      return pkg;
-    }
-  }
-  return null;
+  return WEBGPU_PACKAGES.find((pkg) => !isInstalled(pkg)) ?? null;
 }
 
 export type WebGpuStart = { ok: true; adapter: WebGpuAdapter } | { ok: false; why: string; adapter?: WebGpuAdapter };
@@ -131,7 +120,7 @@ export async function startWebGpu(allowFallback: boolean): Promise<WebGpuStart> 
     }
     adapter = adapterSeen = adapterOf(raw);
   } catch (e) {
-    return { ok: false, why: `webgpu (Dawn) failed to start: ${firstLine(e)}` };
+    return { ok: false, why: `webgpu (Dawn) failed to start: ${errorLine(e)}` };
   }
   if (adapter.isFallback && !allowFallback) {
     return { ok: false, adapter, why: `only a fallback (software) adapter '${adapterName(adapter)}', slower than wasm; SPIKELAB_BACKEND=webgpu uses it` };
@@ -139,7 +128,7 @@ export async function startWebGpu(allowFallback: boolean): Promise<WebGpuStart> 
   try {
     require("@tensorflow/tfjs-backend-webgpu");
   } catch (e) {
-    return { ok: false, adapter, why: `@tensorflow/tfjs-backend-webgpu failed to load: ${firstLine(e)}` };
+    return { ok: false, adapter, why: `@tensorflow/tfjs-backend-webgpu failed to load: ${errorLine(e)}` };
   }
   if (tf.findBackendFactory("webgpu") == null) {
     return { ok: false, adapter, why: "@tensorflow/tfjs-backend-webgpu loaded but registered no 'webgpu' backend (navigator.gpu missing at its import?)" };
@@ -149,7 +138,7 @@ export async function startWebGpu(allowFallback: boolean): Promise<WebGpuStart> 
   try {
     if (!(await tf.setBackend("webgpu"))) return { ok: false, adapter, why: "initialising 'webgpu' failed" };
   } catch (e) {
-    return { ok: false, adapter, why: `initialising 'webgpu' failed: ${firstLine(e)}` };
+    return { ok: false, adapter, why: `initialising 'webgpu' failed: ${errorLine(e)}` };
   }
   await tf.ready();
   return { ok: true, adapter };

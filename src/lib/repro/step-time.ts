@@ -47,15 +47,14 @@ function wasmWorkers(): number | null {
 }
 
 /**
- * The environment of the running backend. A backend choice that describes its device (`adapter` / `device`,
- * e.g. a GPU adapter's name) is used as is; otherwise the CPU model and core count.
+ * The environment of the running backend. A backend choice that describes what runs it (`detail`, e.g. the
+ * webgpu adapter) is used as is; otherwise the CPU model and core count.
  */
 export function stepTimeEnvironment(choice: BackendChoice | null = currentBackend()): StepTimeEnvironment {
   if (!choice) throw new Error("stepTimeEnvironment: no backend is initialised; call initBackend() first");
-  const described = choice as BackendChoice & { adapter?: unknown; device?: unknown; workers?: unknown };
-  const named = [described.adapter, described.device].find((v): v is string => typeof v === "string" && v.length > 0);
-  const device = named ?? `${cpus()[0]?.model?.trim() ?? "unknown CPU"} × ${cpus().length}`;
-  const workers = typeof described.workers === "number" ? described.workers : choice.rung === "wasm" ? wasmWorkers() : null;
+  // The rung's own description of what runs it (webgpu: the adapter), else the CPU.
+  const device = choice.detail || `${cpus()[0]?.model?.trim() ?? "unknown CPU"} × ${cpus().length}`;
+  const workers = choice.rung === "wasm" ? wasmWorkers() : null;
   return { backend: choice.rung, device, workers };
 }
 
