@@ -65,12 +65,22 @@ class GradientWorker {
     this.preparedEpoch = epoch;
   }
 
+  /**
+   * The batch buffer for a message (a new one comes with the message when the batch outgrew the last), or null
+   * when this rank takes no part in it.
+   */
+  private batchFor(msg: StepMessage | EvalMessage): SharedArrayBuffer | null {
+    if (msg.data) this.data = msg.data;
+    if (this.init.rank >= msg.parties) return null;
+    if (!this.data) throw new Error(`worker: ${msg.type} without a batch buffer`);
+    return this.data;
+  }
+
   /** This rank's part of the step, or null when it takes no part (it only keeps a new batch buffer). */
   async step(msg: StepMessage): Promise<WorkerMessage | null> {
-    if (msg.data) this.data = msg.data;
+    const data = this.batchFor(msg);
+    if (!data) return null;
     const { rank } = this.init;
-    if (rank >= msg.parties) return null;
-    if (!this.data) throw new Error("worker: step without a batch buffer");
     const model = this.built.model;
     const B = msg.xShape[1]!;
     this.copyIn();
@@ -88,7 +98,7 @@ class GradientWorker {
     let loss = 0, correct = 0;
     for (const [lo, hi] of msg.micro) {
       const [a, b] = microBatchRange(rank, P, hi - lo).map((i) => lo + i) as [number, number];
-      const part = readBatchPart(this.data, msg.xShape, a, b);
+      const part = readBatchPart(data, msg.xShape, a, b);
       const x = tf.tensor(part.x, part.partShape, "float32");
       const y = part.labels, yFlip = mix ? part.labelsFlipped : undefined;
       let pred: tf.Tensor | null = null;
@@ -122,10 +132,9 @@ class GradientWorker {
 
   /** This rank's part of one evaluated batch, or null when it takes no part. */
   async evaluate(msg: EvalMessage): Promise<WorkerMessage | null> {
-    if (msg.data) this.data = msg.data;
+    const data = this.batchFor(msg);
+    if (!data) return null;
     const { rank } = this.init;
-    if (rank >= msg.parties) return null;
-    if (!this.data) throw new Error("worker: evaluation without a batch buffer");
     const model = this.built.model;
     if (msg.begin) {
       this.copyIn();
@@ -134,7 +143,7 @@ class GradientWorker {
       reseedModule(model, msg.moduleSeed);
     }
     const [a, b] = microBatchRange(rank, msg.parties, msg.xShape[1]!);
-    const part = readBatchPart(this.data, msg.xShape, a, b);
+    const part = readBatchPart(data, msg.xShape, a, b);
     const x = tf.tensor(part.x, part.partShape, "float32");
     const y = part.labels;
     resetModule(model);
