@@ -67,3 +67,12 @@ export async function compareBackends<C>(cases: C[], f: (c: C) => tf.Tensor | tf
 /** A conv kernel test case: input [B, H, W, ci], filter [kh, kw, ci, co], strides s and TF.js's padding forms. */
 export type ConvPad = "same" | "valid" | number | [[number, number], [number, number], [number, number], [number, number]];
 export interface ConvCase { B: number; H: number; W: number; ci: number; co: number; kh: number; kw: number; s: [number, number]; pad: ConvPad }
+
+/** Cases every conv-gradient kernel test runs: 3×3 same at strides 1 and 2, 1×1 valid, 5×3 valid at [2, 1], a number pad. */
+export const BASE_CONV_CASES: readonly ConvCase[] = [
+  { B: 2, H: 7, W: 9, ci: 3, co: 5, kh: 3, kw: 3, s: [1, 1], pad: "same" },
+  { B: 1, H: 8, W: 8, ci: 4, co: 8, kh: 3, kw: 3, s: [2, 2], pad: "same" },
+  { B: 3, H: 6, W: 5, ci: 9, co: 12, kh: 1, kw: 1, s: [1, 1], pad: "valid" },
+  { B: 2, H: 9, W: 7, ci: 5, co: 13, kh: 5, kw: 3, s: [2, 1], pad: "valid" },
+  { B: 1, H: 5, W: 5, ci: 8, co: 4, kh: 3, kw: 3, s: [1, 1], pad: 2 },
+];

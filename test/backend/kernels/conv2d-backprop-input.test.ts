@@ -10,15 +10,11 @@ import { describe, expect, it } from "vitest";
 import { tf } from "../../../src/lib/backend/index.js";
 import type { KernelArgs, TensorInfo } from "../../../src/lib/backend/kernels/compose.js";
 import { conv2dBackpropInputComposed } from "../../../src/lib/backend/kernels/conv2d-backprop-input.js";
-import { normal, onBackend, read, relErr, type ConvCase as Case, type Out } from "../wasm-kernels-helpers.js";
+import { normal, onBackend, read, relErr, BASE_CONV_CASES, type ConvCase as Case, type Out } from "../wasm-kernels-helpers.js";
 
 
 const CASES: Case[] = [
-  { B: 2, H: 7, W: 9, ci: 3, co: 5, kh: 3, kw: 3, s: [1, 1], pad: "same" },
-  { B: 1, H: 8, W: 8, ci: 4, co: 8, kh: 3, kw: 3, s: [2, 2], pad: "same" },
-  { B: 3, H: 6, W: 5, ci: 9, co: 12, kh: 1, kw: 1, s: [1, 1], pad: "valid" },
-  { B: 2, H: 9, W: 7, ci: 5, co: 13, kh: 5, kw: 3, s: [2, 1], pad: "valid" },
-  { B: 1, H: 5, W: 5, ci: 8, co: 4, kh: 3, kw: 3, s: [1, 1], pad: 2 },
+  ...BASE_CONV_CASES,
   { B: 1, H: 6, W: 7, ci: 2, co: 3, kh: 1, kw: 1, s: [1, 1], pad: 1 }, // padding beyond a 1×1 kernel: a crop
   { B: 2, H: 11, W: 6, ci: 1, co: 7, kh: 3, kw: 3, s: [1, 1], pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
   { B: 1, H: 3, W: 10, ci: 6, co: 1, kh: 3, kw: 5, s: [1, 2], pad: "same" },
